@@ -1,0 +1,554 @@
+//! feeds.yaml: loaded once, checked completely, turned into a runtime `Config`.
+//!
+//! Raw serde types (`raw`) mirror the file. `load` turns them into `Config`, whose
+//! selectors are compiled, URLs parsed, slugs checked and durations converted, so every
+//! configuration error appears at load time with its file, line and column — never at
+//! the first fetch. All problems are collected, not just the first.
+
+mod error;
+pub mod field;
+mod raw;
+mod units;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use regex::Regex;
+use scraper::Selector;
+use serde_saphyr::Spanned;
+use url::Url;
+
+pub use error::{did_you_mean, ConfigError, ConfigErrors, Location};
+pub use field::{FieldRule, Read, Scope};
+use raw::{RawConfig, RawFeed, RawFeedEntry, RawFeedSettings, RawField, Text};
+pub use units::{parse_duration, parse_size};
+
+/// The default configuration path.
+pub const DEFAULT_PATH: &str = "feeds.yaml";
+
+/// Every 30 minutes.
+pub const DEFAULT_SCHEDULE: &str = "*/30 * * * *";
+
+/// The checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub path: PathBuf,
+    pub settings: Settings,
+    pub feeds: Vec<Feed>,
+}
+
+/// Process-wide settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub output_dir: PathBuf,
+    pub state_dir: PathBuf,
+    /// Where `output_dir` is served; self links are made from it.
+    pub base_url: Option<Url>,
+    pub user_agent: String,
+    /// How many feeds refresh at once.
+    pub concurrency: usize,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub max_body: u64,
+    /// How many requests one host may have in flight at once.
+    pub per_host: usize,
+    /// The least time between two requests to one host.
+    pub host_delay: Duration,
+    /// Whether the daemon refreshes every feed once at start.
+    pub run_at_start: bool,
+    /// How long shutdown waits for refreshes in flight.
+    pub grace_period: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            output_dir: PathBuf::from("output"),
+            state_dir: PathBuf::from("state"),
+            base_url: None,
+            user_agent: default_user_agent(),
+            concurrency: 4,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            max_body: 10 << 20,
+            per_host: 1,
+            host_delay: Duration::from_secs(1),
+            run_at_start: true,
+            grace_period: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Feed {
+    /// A feed for a bare URL with every default (used by `preview URL` and `suggest`).
+    pub fn adhoc(url: Url) -> Feed {
+        Feed {
+            slug: "preview".into(),
+            fingerprint: fingerprint(&[url.as_str()]),
+            url,
+            title: None,
+            description: None,
+            items: None,
+            fields: Fields::default(),
+            date_format: None,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            schedule: DEFAULT_SCHEDULE.into(),
+            timezone: Tz::UTC,
+            formats: vec![Format::Rss, Format::Atom],
+            max_items: 50,
+            keep: Duration::from_secs(30 * 86_400),
+            summary_length: 500,
+            min_title_length: 1,
+            location: Location::new(Path::new("<command line>"), 0, 0),
+        }
+    }
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    Rss,
+    Atom,
+}
+
+impl Format {
+    pub const ALL: [&str; 2] = ["rss", "atom"];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Rss => "xml",
+            Format::Atom => "atom",
+        }
+    }
+}
+
+/// One configured feed.
+#[derive(Debug, Clone)]
+pub struct Feed {
+    /// The feed's key in feeds.yaml; names its output files.
+    pub slug: String,
+    pub url: Url,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// The card selector; `None` means cards are detected automatically.
+    pub items: Option<CardSelector>,
+    pub fields: Fields,
+    pub date_format: Option<String>,
+    pub include: Vec<Filter>,
+    pub exclude: Vec<Filter>,
+    pub schedule: String,
+    pub timezone: Tz,
+    pub formats: Vec<Format>,
+    pub max_items: usize,
+    pub keep: Duration,
+    pub summary_length: usize,
+    pub min_title_length: usize,
+    /// Where the feed is defined, for messages.
+    pub location: Location,
+    /// A digest of everything that decides what the feed fetches and extracts; when it
+    /// changes, cached HTTP validators and remembered detections are dropped.
+    pub fingerprint: String,
+}
+
+/// A compiled card selector with its source text.
+#[derive(Debug, Clone)]
+pub struct CardSelector {
+    pub source: String,
+    pub selector: Selector,
+}
+
+/// Field rules; a field left out uses the default finder for it.
+#[derive(Debug, Clone, Default)]
+pub struct Fields {
+    pub id: Option<FieldRule>,
+    pub title: Option<FieldRule>,
+    pub link: Option<FieldRule>,
+    pub date: Option<FieldRule>,
+    pub summary: Option<FieldRule>,
+    pub author: Option<FieldRule>,
+    pub image: Option<FieldRule>,
+}
+
+/// An `include`/`exclude` rule: a regex on one field.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    pub field: FilterField,
+    pub regex: Regex,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterField {
+    Title,
+    Link,
+    Summary,
+    Author,
+}
+
+impl Config {
+    pub fn feed(&self, slug: &str) -> Option<&Feed> {
+        self.feeds.iter().find(|f| f.slug == slug)
+    }
+
+    /// Where a feed's output file of `format` is written.
+    pub fn output_path(&self, feed: &Feed, format: Format) -> PathBuf {
+        self.settings.output_dir.join(format!("{}.{}", feed.slug, format.extension()))
+    }
+}
+
+/// Reads and checks a configuration file.
+pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigErrors(vec![ConfigError {
+            location: Location::new(path, 0, 0),
+            feed: None,
+            message: format!("cannot read the configuration: {e}"),
+        }])
+    })?;
+    parse(&text, path)
+}
+
+/// Checks configuration text; `path` is used in messages and to name the config.
+pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
+    let raw: RawConfig = serde_saphyr::from_str(text).map_err(|e| ConfigErrors(vec![yaml_error(&e, path)]))?;
+    Checker { path, errors: Vec::new() }.check(raw)
+}
+
+/// Turns a YAML/serde error into a located message, with a hint for unknown keys.
+fn yaml_error(error: &serde_saphyr::Error, path: &Path) -> ConfigError {
+    let location = error
+        .location()
+        .map_or_else(|| Location::new(path, 0, 0), |at| Location::of(path, &at));
+    let message = match error {
+        serde_saphyr::Error::SerdeUnknownField { field, expected, .. } => {
+            let mut message = format!("unknown key `{field}`");
+            if let Some(hint) = did_you_mean(field, expected) {
+                message.push_str(&format!(" — did you mean `{hint}`?"));
+            } else if !expected.is_empty() {
+                message.push_str(&format!(" (expected one of: {})", expected.join(", ")));
+            }
+            message
+        }
+        other => first_line(&other.to_string()),
+    };
+    ConfigError { location, feed: None, message }
+}
+
+/// serde-saphyr renders a source snippet after the first line; messages keep the first.
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or(text).trim();
+    // Drop a leading "line X column Y: " that duplicates our own location prefix.
+    match line.find(": ") {
+        Some(i) if line[..i].contains("line") && line[..i].chars().any(|c| c.is_ascii_digit()) => {
+            line[i + 2..].to_owned()
+        }
+        _ => line.to_owned(),
+    }
+}
+
+struct Checker<'a> {
+    path: &'a Path,
+    errors: Vec<ConfigError>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, at: &serde_saphyr::Location, feed: Option<&str>, message: impl Into<String>) {
+        self.errors.push(ConfigError {
+            location: Location::of(self.path, at),
+            feed: feed.map(str::to_owned),
+            message: message.into(),
+        });
+    }
+
+    fn check(mut self, raw: RawConfig) -> Result<Config, ConfigErrors> {
+        let settings = self.settings(&raw);
+        let defaults = raw.settings.feed_settings();
+        let mut feeds = Vec::new();
+        let mut seen: BTreeMap<String, Location> = BTreeMap::new();
+        for (key, entry) in &raw.feeds.0 {
+            let slug = key.value.as_str();
+            if !is_valid_slug(slug) {
+                self.error(
+                    &key.referenced,
+                    Some(slug),
+                    "invalid feed name: use lower-case letters, digits, `-` and `_`, starting with a letter or digit (it names the output files)",
+                );
+            }
+            if let Some(first) = seen.get(slug) {
+                let message = format!("duplicate feed name: already defined at line {}", first.line);
+                self.error(&key.referenced, Some(slug), message);
+                continue;
+            }
+            seen.insert(slug.to_owned(), Location::of(self.path, &key.referenced));
+            if let Some(feed) = self.feed(key, entry, &defaults) {
+                feeds.push(feed);
+            }
+        }
+        if raw.feeds.0.is_empty() {
+            self.errors.push(ConfigError {
+                location: Location::new(self.path, 0, 0),
+                feed: None,
+                message: "no feeds configured: add a `feeds:` mapping of names to page URLs".into(),
+            });
+        }
+        if self.errors.is_empty() {
+            Ok(Config { path: self.path.to_path_buf(), settings: settings.expect("settings checked"), feeds })
+        } else {
+            Err(ConfigErrors(self.errors))
+        }
+    }
+
+    fn settings(&mut self, raw: &RawConfig) -> Option<Settings> {
+        let s = &raw.settings;
+        let base_url = s.base_url.as_ref().and_then(|text| match Url::parse(&text.value) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => {
+                let mut url = url;
+                if !url.path().ends_with('/') {
+                    let path = format!("{}/", url.path());
+                    url.set_path(&path);
+                }
+                Some(url)
+            }
+            Ok(_) => {
+                self.error(&text.referenced, None, format!("base_url `{}` must be an http or https URL", text.value));
+                None
+            }
+            Err(e) => {
+                self.error(&text.referenced, None, format!("invalid base_url `{}`: {e}", text.value));
+                None
+            }
+        });
+        let state_default = std::env::var_os("STATE_DIRECTORY")
+            .map(|dirs| {
+                // systemd may pass several colon-separated directories; the first is ours.
+                let dirs = dirs.to_string_lossy().into_owned();
+                PathBuf::from(dirs.split(':').next().unwrap_or("state"))
+            })
+            .unwrap_or_else(|| PathBuf::from("state"));
+        let d = Settings::default();
+        let settings = Settings {
+            output_dir: s.output_dir.as_ref().map_or_else(|| PathBuf::from("output"), |t| PathBuf::from(&t.value)),
+            state_dir: s.state_dir.as_ref().map_or(state_default, |t| PathBuf::from(&t.value)),
+            base_url,
+            user_agent: s.user_agent.as_ref().map_or(d.user_agent.clone(), |t| t.value.clone()),
+            concurrency: self.positive(s.concurrency.as_ref(), "concurrency").unwrap_or(d.concurrency),
+            timeout: self.duration(s.timeout.as_ref(), None).unwrap_or(d.timeout),
+            connect_timeout: self.duration(s.connect_timeout.as_ref(), None).unwrap_or(d.connect_timeout),
+            max_body: self.size(s.max_body.as_ref()).unwrap_or(d.max_body),
+            per_host: self.positive(s.per_host.as_ref(), "per_host").unwrap_or(d.per_host),
+            host_delay: self.duration(s.host_delay.as_ref(), None).unwrap_or(d.host_delay),
+            run_at_start: s.run_at_start.unwrap_or(d.run_at_start),
+            grace_period: self.duration(s.grace_period.as_ref(), None).unwrap_or(d.grace_period),
+        };
+        Some(settings)
+    }
+
+    fn positive(&mut self, value: Option<&Spanned<usize>>, key: &str) -> Option<usize> {
+        let value = value?;
+        if value.value == 0 {
+            self.error(&value.referenced, None, format!("`{key}` must be at least 1"));
+            return None;
+        }
+        Some(value.value)
+    }
+
+    fn duration(&mut self, text: Option<&Text>, feed: Option<&str>) -> Option<Duration> {
+        let text = text?;
+        parse_duration(&text.value).map_err(|e| self.error(&text.referenced, feed, e)).ok()
+    }
+
+    fn size(&mut self, text: Option<&Text>) -> Option<u64> {
+        let text = text?;
+        parse_size(&text.value).map_err(|e| self.error(&text.referenced, None, e)).ok()
+    }
+
+    fn feed(&mut self, key: &Text, entry: &Spanned<RawFeedEntry>, defaults: &RawFeedSettings) -> Option<Feed> {
+        let slug = key.value.as_str();
+        let empty = RawFeed::default();
+        let (url_text, raw) = match &entry.value {
+            RawFeedEntry::Url(url) => (Spanned::new(url.clone(), entry.referenced, entry.defined), &empty),
+            RawFeedEntry::Full(raw) => match &raw.url {
+                Some(url) => (url.clone(), raw.as_ref()),
+                None => {
+                    self.error(&key.referenced, Some(slug), "missing `url`: the page to turn into a feed");
+                    return None;
+                }
+            },
+        };
+        let url = self.page_url(&url_text, slug);
+        let own = raw.feed_settings();
+        let pick = |own: &Option<Text>, default: &Option<Text>| own.clone().or_else(|| default.clone());
+
+        let items = raw.items.as_ref().and_then(|text| match field::compile_selector(&text.value) {
+            Ok(Some(selector)) => Some(CardSelector { source: text.value.trim().to_owned(), selector }),
+            Ok(None) => {
+                self.error(&text.referenced, Some(slug), "`items` must select the cards, e.g. \"article\" or \"ul.news > li\"");
+                None
+            }
+            Err(e) => {
+                self.error(&text.referenced, Some(slug), format!("items: {e}"));
+                None
+            }
+        });
+        let fields = self.fields(raw, slug);
+        let timezone = match pick(&own.timezone, &defaults.timezone) {
+            None => Tz::UTC,
+            Some(text) => text.value.parse::<Tz>().unwrap_or_else(|_| {
+                self.error(&text.referenced, Some(slug), format!("unknown time zone `{}` (use an IANA name such as Europe/Berlin)", text.value));
+                Tz::UTC
+            }),
+        };
+        let formats = self.formats(own.formats.as_ref().or(defaults.formats.as_ref()), slug);
+        let keep = self
+            .duration(pick(&own.keep, &defaults.keep).as_ref(), Some(slug))
+            .unwrap_or(Duration::from_secs(30 * 86_400));
+        let schedule = pick(&own.schedule, &defaults.schedule).map_or_else(|| DEFAULT_SCHEDULE.to_owned(), |t| t.value);
+        let include = self.filters(&raw.include, slug);
+        let exclude = self.filters(&raw.exclude, slug);
+        let number = |own: &Option<Spanned<usize>>, default: &Option<Spanned<usize>>, fallback: usize| {
+            own.as_ref().or(default.as_ref()).map_or(fallback, |n| n.value)
+        };
+        let max_items = number(&own.max_items, &defaults.max_items, 50);
+        if max_items == 0 {
+            self.error(&entry.referenced, Some(slug), "`max_items` must be at least 1");
+        }
+        let url = url?;
+        let fingerprint = fingerprint(&[
+            url.as_str(),
+            raw.items.as_ref().map_or("", |t| t.value.as_str()),
+            &format!("{:?}", field_sources(raw)),
+            raw.date_format.as_ref().map_or("", |t| t.value.as_str()),
+        ]);
+        Some(Feed {
+            slug: slug.to_owned(),
+            url,
+            title: raw.title.as_ref().map(|t| t.value.clone()),
+            description: raw.description.as_ref().map(|t| t.value.clone()),
+            items,
+            fields,
+            date_format: raw.date_format.as_ref().map(|t| t.value.clone()),
+            include,
+            exclude,
+            schedule,
+            timezone,
+            formats,
+            max_items,
+            keep,
+            summary_length: number(&own.summary_length, &defaults.summary_length, 500),
+            min_title_length: number(&own.min_title_length, &defaults.min_title_length, 1),
+            location: Location::of(self.path, &key.referenced),
+            fingerprint,
+        })
+    }
+
+    fn page_url(&mut self, text: &Text, slug: &str) -> Option<Url> {
+        match Url::parse(text.value.trim()) {
+            Ok(url) if matches!(url.scheme(), "http" | "https" | "file") && (url.scheme() == "file" || url.host().is_some()) => Some(url),
+            Ok(url) => {
+                self.error(&text.referenced, Some(slug), format!("unsupported URL `{url}`: use http, https or file"));
+                None
+            }
+            Err(e) => {
+                self.error(&text.referenced, Some(slug), format!("invalid URL `{}`: {e}", text.value));
+                None
+            }
+        }
+    }
+
+    fn fields(&mut self, raw: &RawFeed, slug: &str) -> Fields {
+        let mut compile = |field: &Option<Spanned<RawField>>, name: &str| {
+            let field = field.as_ref()?;
+            FieldRule::compile(&field.value)
+                .map_err(|e| self.error(&field.referenced, Some(slug), format!("fields.{name}: {e}")))
+                .ok()
+        };
+        let f = &raw.fields;
+        Fields {
+            id: compile(&f.id, "id"),
+            title: compile(&f.title, "title"),
+            link: compile(&f.link, "link"),
+            date: compile(&f.date, "date"),
+            summary: compile(&f.summary, "summary"),
+            author: compile(&f.author, "author"),
+            image: compile(&f.image, "image"),
+        }
+    }
+
+    fn formats(&mut self, formats: Option<&Spanned<Vec<Text>>>, slug: &str) -> Vec<Format> {
+        let Some(formats) = formats else {
+            return vec![Format::Rss, Format::Atom];
+        };
+        let mut out = Vec::new();
+        for name in &formats.value {
+            match name.value.trim().to_ascii_lowercase().as_str() {
+                "rss" => out.push(Format::Rss),
+                "atom" => out.push(Format::Atom),
+                other => {
+                    let hint = did_you_mean(other, &Format::ALL).map_or_else(String::new, |h| format!(" — did you mean `{h}`?"));
+                    self.error(&name.referenced, Some(slug), format!("unknown format `{other}` (use rss or atom){hint}"));
+                }
+            }
+        }
+        if formats.value.is_empty() {
+            self.error(&formats.referenced, Some(slug), "`formats` is empty: name at least one of rss, atom");
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn filters(&mut self, raw: &[Spanned<raw::RawFilter>], slug: &str) -> Vec<Filter> {
+        let mut out = Vec::new();
+        for filter in raw {
+            let field = match filter.value.field.as_str() {
+                "title" => FilterField::Title,
+                "link" => FilterField::Link,
+                "summary" => FilterField::Summary,
+                "author" => FilterField::Author,
+                other => {
+                    self.error(&filter.referenced, Some(slug), format!("cannot filter on `{other}` (use title, link, summary or author)"));
+                    continue;
+                }
+            };
+            match Regex::new(&filter.value.regex) {
+                Ok(regex) => out.push(Filter { field, regex }),
+                Err(e) => self.error(&filter.referenced, Some(slug), format!("invalid regex `{}`: {e}", filter.value.regex)),
+            }
+        }
+        out
+    }
+}
+
+fn field_sources(raw: &RawFeed) -> Vec<String> {
+    let f = &raw.fields;
+    [&f.id, &f.title, &f.link, &f.date, &f.summary, &f.author, &f.image]
+        .iter()
+        .map(|field| field.as_ref().map_or_else(String::new, |f| format!("{:?}", f.value)))
+        .collect()
+}
+
+/// A short, stable digest (FNV-1a, 64 bit) of the given parts.
+fn fingerprint(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
+/// Feed names become file names: keep them simple and safe.
+pub fn is_valid_slug(slug: &str) -> bool {
+    let mut chars = slug.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+/// One honest User-Agent naming the program, its version and where to learn about it.
+pub fn default_user_agent() -> String {
+    format!("scrapefeed/{}", env!("CARGO_PKG_VERSION"))
+}

@@ -1,0 +1,236 @@
+//! Extraction: the article cards on a page become items.
+//!
+//! A feed's `items` selector finds the cards (or, without one, detection does); each
+//! field rule is evaluated inside its card (`card`), dates are parsed (`date`), images
+//! chosen (`image`), summaries cleaned (`summary`) and links made canonical
+//! (`canonical`). A card without a title or link is skipped and counted, never fatal;
+//! the same article twice on a page is one item. The page is parsed once and never
+//! serialised again.
+
+pub mod canonical;
+pub mod card;
+pub mod date;
+pub mod detect;
+pub mod image;
+pub mod summary;
+pub mod text;
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use chrono::{DateTime, Utc};
+use scraper::{ElementRef, Html, Selector};
+use url::Url;
+
+use crate::config::{CardSelector, Feed, Fields, FilterField};
+use crate::item::Item;
+use card::CardValues;
+use date::DateContext;
+
+/// Why extraction produced nothing usable.
+#[derive(Debug, thiserror::Error)]
+pub enum ExtractError {
+    #[error("feed `{feed}`: no cards match `{selector}` on {url} (did the page change?)")]
+    NoCards { feed: String, url: Url, selector: String },
+    #[error("feed `{feed}`: could not find article cards on {url} automatically; set `items` (see `scrapefeed suggest {url}`)")]
+    NothingDetected { feed: String, url: Url },
+    #[error("feed `{feed}`: {cards} cards matched on {url} but none had both a title and a link ({why})")]
+    NoItems { feed: String, url: Url, cards: usize, why: String },
+}
+
+/// What one page gave.
+#[derive(Debug, Clone, Default)]
+pub struct Extraction {
+    pub items: Vec<Item>,
+    /// How many cards the card selector matched.
+    pub cards: usize,
+    /// Cards skipped for lacking a title or a link.
+    pub skipped: usize,
+    /// Items left out by `include`/`exclude`/`min_title_length`.
+    pub filtered: usize,
+    /// Cards that repeated an article already found on the page.
+    pub duplicates: usize,
+    /// Date texts that could not be parsed (the item falls back to first-seen).
+    pub unparsed_dates: Vec<String>,
+    /// The page's own title, for a feed without a configured title.
+    pub page_title: Option<String>,
+    /// How the cards were found: the selector, or the detection used.
+    pub card_source: String,
+}
+
+/// Everything extraction needs to know about the page besides its HTML.
+pub struct PageInfo<'a> {
+    /// The final URL of the page (after redirects).
+    pub url: &'a Url,
+    pub fetched_at: DateTime<Utc>,
+}
+
+static BASE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("base[href]").expect("valid selector"));
+static TITLE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("title").expect("valid selector"));
+
+/// Parses the page and extracts the feed's items.
+pub fn extract(feed: &Feed, html: &str, page: &PageInfo) -> Result<Extraction, ExtractError> {
+    let doc = Html::parse_document(html);
+    extract_document(feed, &doc, page)
+}
+
+/// Extracts from an already parsed document.
+pub fn extract_document(feed: &Feed, doc: &Html, page: &PageInfo) -> Result<Extraction, ExtractError> {
+    let base = base_url(doc, page.url);
+    let (cards, fields, card_source) = match &feed.items {
+        Some(items) => (doc.select(&items.selector).collect::<Vec<_>>(), feed.fields.clone(), items.source.clone()),
+        None => {
+            let found = detect::cards_for_feed(doc, &base).ok_or_else(|| ExtractError::NothingDetected {
+                feed: feed.slug.clone(),
+                url: page.url.clone(),
+            })?;
+            let fields = merge_fields(&feed.fields, found.fields);
+            let cards = doc.select(&found.items.selector).collect::<Vec<_>>();
+            (cards, fields, format!("detected: {}", found.items.source))
+        }
+    };
+    if cards.is_empty() {
+        return Err(ExtractError::NoCards { feed: feed.slug.clone(), url: page.url.clone(), selector: card_source });
+    }
+    let mut out = Extraction {
+        cards: cards.len(),
+        page_title: doc.select(&TITLE).next().map(card::element_text).filter(|t| !t.is_empty()),
+        card_source,
+        ..Extraction::default()
+    };
+    let ctx = DateContext { now: page.fetched_at, tz: feed.timezone, format: feed.date_format.as_deref() };
+    let mut seen = HashSet::new();
+    let mut missing_title = 0;
+    for card_el in cards {
+        let values = read_card(card_el, &fields, &base, feed);
+        let (Some(title), Some(link)) = (values.title.clone(), values.link.clone()) else {
+            out.skipped += 1;
+            missing_title += usize::from(values.title.is_none());
+            continue;
+        };
+        let date = values.date.as_deref().and_then(|text| {
+            let parsed = date::parse_date(text, &ctx);
+            if parsed.is_none() {
+                out.unparsed_dates.push(text.to_owned());
+            }
+            parsed
+        });
+        let id = values.id.clone().unwrap_or_else(|| canonical::canonical_link(&link).to_string());
+        if !seen.insert(id.clone()) {
+            out.duplicates += 1;
+            continue;
+        }
+        let item = Item {
+            id,
+            title,
+            link,
+            date,
+            summary: values.summary.as_deref().and_then(|s| summary::summary(s, fields.summary.as_ref(), &base, feed.summary_length)),
+            author: values.author.clone(),
+            image: values.image.clone(),
+        };
+        if keeps(feed, &item) {
+            out.items.push(item);
+        } else {
+            out.filtered += 1;
+        }
+    }
+    if out.items.is_empty() && out.filtered == 0 {
+        let why = if missing_title == out.skipped { "no title found" } else { "no link found" };
+        return Err(ExtractError::NoItems { feed: feed.slug.clone(), url: page.url.clone(), cards: out.cards, why: why.into() });
+    }
+    Ok(out)
+}
+
+/// Configured fields win over detected ones.
+fn merge_fields(configured: &Fields, detected: Fields) -> Fields {
+    Fields {
+        id: configured.id.clone().or(detected.id),
+        title: configured.title.clone().or(detected.title),
+        link: configured.link.clone().or(detected.link),
+        date: configured.date.clone().or(detected.date),
+        summary: configured.summary.clone().or(detected.summary),
+        author: configured.author.clone().or(detected.author),
+        image: configured.image.clone().or(detected.image),
+    }
+}
+
+fn read_card(card_el: ElementRef<'_>, fields: &Fields, base: &Url, feed: &Feed) -> CardValues {
+    let mut values = CardValues {
+        id: fields.id.as_ref().and_then(|rule| card::read_string(card_el, rule)),
+        title: card::title(card_el, fields.title.as_ref()),
+        link: card::link(card_el, fields.link.as_ref(), base),
+        date: card::date_text(card_el, fields.date.as_ref()),
+        summary: fields.summary.as_ref().and_then(|rule| card::read_string(card_el, rule)),
+        author: fields.author.as_ref().and_then(|rule| card::read_string(card_el, rule)),
+        image: card::image(card_el, fields.image.as_ref(), base),
+    };
+    apply_templates(&mut values, fields);
+    let _ = feed;
+    values
+}
+
+/// Fills `{title}`, `{link}`, `{date}`, `{summary}`, `{author}` and `{value}` in templates.
+fn apply_templates(values: &mut CardValues, fields: &Fields) {
+    let snapshot = values.clone();
+    let fill = |template: &str, own: Option<&str>| -> String {
+        let link = snapshot.link.as_ref().map(Url::to_string);
+        let mut out = template.to_owned();
+        for (name, value) in [
+            ("title", snapshot.title.as_deref()),
+            ("link", link.as_deref()),
+            ("date", snapshot.date.as_deref()),
+            ("summary", snapshot.summary.as_deref()),
+            ("author", snapshot.author.as_deref()),
+            ("value", own),
+        ] {
+            out = out.replace(&format!("{{{name}}}"), value.unwrap_or(""));
+        }
+        text::clean(&out)
+    };
+    let template_of = |rule: &Option<crate::config::FieldRule>| rule.as_ref().and_then(|r| r.template.clone());
+    if let Some(t) = template_of(&fields.title) {
+        values.title = Some(fill(&t, snapshot.title.as_deref())).filter(|s| !s.is_empty());
+    }
+    if let Some(t) = template_of(&fields.summary) {
+        values.summary = Some(fill(&t, snapshot.summary.as_deref())).filter(|s| !s.is_empty());
+    }
+    if let Some(t) = template_of(&fields.author) {
+        values.author = Some(fill(&t, snapshot.author.as_deref())).filter(|s| !s.is_empty());
+    }
+    if let Some(t) = template_of(&fields.id) {
+        values.id = Some(fill(&t, snapshot.id.as_deref())).filter(|s| !s.is_empty());
+    }
+}
+
+/// `include`, `exclude` and `min_title_length`.
+fn keeps(feed: &Feed, item: &Item) -> bool {
+    if item.title.chars().count() < feed.min_title_length {
+        return false;
+    }
+    let field = |f: FilterField| -> String {
+        match f {
+            FilterField::Title => item.title.clone(),
+            FilterField::Link => item.link.to_string(),
+            FilterField::Summary => item.summary.as_ref().map_or_else(String::new, |s| s.as_str().to_owned()),
+            FilterField::Author => item.author.clone().unwrap_or_default(),
+        }
+    };
+    let included = feed.include.is_empty() || feed.include.iter().any(|f| f.regex.is_match(&field(f.field)));
+    included && !feed.exclude.iter().any(|f| f.regex.is_match(&field(f.field)))
+}
+
+/// Relative links resolve against `<base href>` (itself resolved against the page URL).
+pub fn base_url(doc: &Html, page_url: &Url) -> Url {
+    doc.select(&BASE)
+        .next()
+        .and_then(|base| base.value().attr("href"))
+        .and_then(|href| page_url.join(href.trim()).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https" | "file"))
+        .unwrap_or_else(|| page_url.clone())
+}
+
+/// A card selector compiled from text, for detection results.
+pub fn card_selector(source: &str) -> Option<CardSelector> {
+    Selector::parse(source).ok().map(|selector| CardSelector { source: source.to_owned(), selector })
+}

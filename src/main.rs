@@ -1,0 +1,55 @@
+//! The `scrapefeed` binary: parse arguments, set up logging, call the library, and map
+//! the outcome to an exit status (see `scrapefeed::commands`).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use scrapefeed::cli::{Cli, Command};
+use scrapefeed::commands;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(&cli.log_level);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(commands::EXIT_FAILED);
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Check => Ok(commands::check(&cli.config)),
+            Command::Run { once: true, feeds } => match commands::load(&cli.config) {
+                Ok(config) => commands::run_once(config, &feeds).await,
+                Err(code) => Ok(code),
+            },
+            Command::Run { once: false, .. } => match commands::load(&cli.config) {
+                Ok(config) => commands::run_daemon(config).await,
+                Err(code) => Ok(code),
+            },
+            Command::Preview { target, limit } => commands::preview(&cli.config, &target, limit).await,
+            Command::Status { json } => commands::status(&cli.config, json),
+        }
+    });
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(commands::EXIT_FAILED)
+        }
+    }
+}
+
+/// Logs go to stderr; under systemd (JOURNAL_STREAM set) without our own timestamps,
+/// since journald adds its own.
+fn init_logging(level: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
+    if std::env::var_os("JOURNAL_STREAM").is_some() {
+        builder.without_time().with_ansi(false).init();
+    } else {
+        builder.init();
+    }
+}

@@ -1,0 +1,38 @@
+//! One pass over the configured feeds (`run --once`): concurrent, bounded, and a
+//! summary line per feed. One feed's failure never stops the others.
+
+use std::sync::Arc;
+
+use futures_util::stream::{self, StreamExt};
+
+use crate::config::Config;
+use crate::refresh::{self, Context, Outcome, Report};
+
+/// Refreshes the named feeds (all when `only` is empty), at most `concurrency` at once.
+pub async fn run_pass(ctx: &Context, only: &[String]) -> Vec<Report> {
+    let config: Arc<Config> = ctx.config.clone();
+    let feeds: Vec<_> = config
+        .feeds
+        .iter()
+        .filter(|f| only.is_empty() || only.iter().any(|name| name == &f.slug))
+        .collect();
+    stream::iter(feeds)
+        .map(|feed| refresh::refresh(ctx, feed))
+        .buffer_unordered(config.settings.concurrency)
+        .collect()
+        .await
+}
+
+/// The summary line of a report.
+pub fn summary_line(report: &Report) -> String {
+    let secs = report.elapsed.as_secs_f64();
+    match &report.result {
+        Ok(Outcome::Updated { on_page, new, total, written, skipped_cards, .. }) => {
+            let files = if *written == 0 { "unchanged".to_owned() } else { format!("{written} file(s) written") };
+            let skipped = if *skipped_cards > 0 { format!(", {skipped_cards} card(s) skipped") } else { String::new() };
+            format!("{:<24} ok      {on_page} on page, {new} new, {total} stored{skipped}; {files} ({secs:.2}s)", report.slug)
+        }
+        Ok(Outcome::NotModified) => format!("{:<24} ok      not modified (304), nothing to do ({secs:.2}s)", report.slug),
+        Err(error) => format!("{:<24} FAILED  {error}; previous files kept ({secs:.2}s)", report.slug),
+    }
+}

@@ -1,0 +1,34 @@
+//! The HTML body shared by the formats: the item's image on top, then its summary.
+
+use crate::item::{Entry, Summary};
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The item's content as HTML, or `None` when it has neither image nor summary.
+pub fn body(entry: &Entry) -> Option<String> {
+    let item = &entry.item;
+    let mut out = String::new();
+    if let Some(image) = &item.image {
+        out.push_str(&format!(r#"<p><img src="{}" alt=""></p>"#, escape(image.as_str())));
+    }
+    match &item.summary {
+        Some(Summary::Text(text)) => out.push_str(&format!("<p>{}</p>", escape(text))),
+        Some(Summary::Html(html)) => out.push_str(html),
+        None => {}
+    }
+    (!out.is_empty()).then_some(out)
+}

@@ -1,0 +1,209 @@
+//! One feed, end to end: fetch → extract → store → publish → report.
+//!
+//! A refresh either succeeds completely or changes nothing visible: on any failure the
+//! feed's files stay as they were and the failure is recorded for `status`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use tokio::sync::Semaphore;
+
+use crate::config::{Config, Feed};
+use crate::extract::{self, ExtractError, Extraction, PageInfo};
+use crate::fetch::{FetchError, Fetched, Fetcher, Page};
+use crate::publish::{self, Channel, PublishError};
+use crate::store::{Merge, Store, StoreError};
+
+/// Why a refresh failed; it names the stage.
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error(transparent)]
+    Extract(#[from] ExtractError),
+    #[error("feed `{feed}`: only {cards} cards on the page where there were {usual} last time; keeping the last good feed (accepted after 3 such runs in a row)")]
+    FarFewer { feed: String, cards: usize, usual: usize },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+    #[error("feed `{feed}`: internal error: {message}")]
+    Internal { feed: String, message: String },
+}
+
+/// What a successful refresh did.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    Updated {
+        /// Items found on the page now.
+        on_page: usize,
+        new: usize,
+        updated: usize,
+        /// Items in the feed's history.
+        total: usize,
+        /// Files rewritten (0 when nothing changed).
+        written: usize,
+        skipped_cards: usize,
+        unparsed_dates: usize,
+        status: u16,
+    },
+    /// The server answered 304: nothing parsed, nothing written.
+    NotModified,
+}
+
+/// A refresh's result with its timing, for the summary line.
+#[derive(Debug)]
+pub struct Report {
+    pub slug: String,
+    pub result: Result<Outcome, RefreshError>,
+    pub elapsed: Duration,
+}
+
+/// What every refresh shares: the config, one HTTP client, the store, and a bound on
+/// CPU-heavy parsing (one page per core) while fetches overlap.
+#[derive(Clone)]
+pub struct Context {
+    pub config: Arc<Config>,
+    pub fetcher: Fetcher,
+    pub store: Store,
+    pub parsing: Arc<Semaphore>,
+}
+
+impl Context {
+    pub fn new(config: Arc<Config>, store: Store) -> Result<Context, FetchError> {
+        let fetcher = Fetcher::new(&config.settings)?;
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        Ok(Context { config, fetcher, store, parsing: Arc::new(Semaphore::new(cores)) })
+    }
+}
+
+/// Runs one refresh and records its outcome in the store.
+pub async fn refresh(ctx: &Context, feed: &Feed) -> Report {
+    let started = Instant::now();
+    let result = refresh_inner(ctx, feed).await;
+    if let Err(error) = &result {
+        let store = ctx.store.clone();
+        let (slug, message) = (feed.slug.clone(), error.to_string());
+        let recorded = blocking(&feed.slug, move || Ok(store.record_failure(&slug, &message, Utc::now())?)).await;
+        if let Err(e) = recorded {
+            tracing::error!(feed = %feed.slug, "cannot record the failure: {e}");
+        }
+    }
+    Report { slug: feed.slug.clone(), result, elapsed: started.elapsed() }
+}
+
+async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshError> {
+    let store = ctx.store.clone();
+    let (slug, fingerprint, url) = (feed.slug.clone(), feed.fingerprint.clone(), feed.url.to_string());
+    let record = blocking(&feed.slug, move || {
+        store.forget_config_state(&slug, &fingerprint, &url)?;
+        Ok(store.feed(&slug)?)
+    })
+    .await?;
+    // Without all output files a 304 would leave them missing: fetch in full instead.
+    let outputs_exist = feed.formats.iter().all(|&f| ctx.config.output_path(feed, f).exists());
+    let validators = (outputs_exist && !record.validators.is_empty()).then_some(&record.validators);
+    let page = match ctx.fetcher.fetch(&feed.url, validators).await? {
+        Fetched::NotModified => {
+            let store = ctx.store.clone();
+            let slug = feed.slug.clone();
+            blocking(&feed.slug, move || Ok(store.record_not_modified(&slug, Utc::now())?)).await?;
+            return Ok(Outcome::NotModified);
+        }
+        Fetched::Page(page) => page,
+    };
+    let extraction = extract_page(ctx, feed, &page).await?;
+    if let Some(usual) = record.cards
+        && usual >= 8
+        && extraction.cards * 4 < usual
+        && record.failures < 3
+    {
+        return Err(RefreshError::FarFewer { feed: feed.slug.clone(), cards: extraction.cards, usual });
+    }
+    let mut channel = channel(ctx, feed, &page, &extraction);
+    let meta = format!("{}\u{1f}{}\u{1f}{}\u{1f}{:?}", channel.title, channel.description, channel.page_url, channel.base_url);
+    let store = ctx.store.clone();
+    let (config, feed_owned) = (ctx.config.clone(), feed.clone());
+    let (status, on_page, skipped, unparsed) =
+        (page.status, extraction.items.len(), extraction.skipped, extraction.unparsed_dates.len());
+    blocking(&feed.slug, move || {
+        let merged = store.merge(&Merge {
+            slug: &feed_owned.slug,
+            items: &extraction.items,
+            now: page.fetched_at,
+            keep: feed_owned.keep,
+            max_items: feed_owned.max_items,
+            fingerprint: &feed_owned.fingerprint,
+            url: feed_owned.url.as_str(),
+            validators: &page.validators,
+            cards: extraction.cards,
+            meta: &meta,
+            detected: None,
+        })?;
+        channel.updated = merged.last_change;
+        let published = publish::publish(&config, &feed_owned, &channel, &merged.entries)?;
+        Ok(Outcome::Updated {
+            on_page,
+            new: merged.new,
+            updated: merged.updated,
+            total: merged.total,
+            written: published.written.len(),
+            skipped_cards: skipped,
+            unparsed_dates: unparsed,
+            status,
+        })
+    })
+    .await
+}
+
+/// Parses and extracts on the blocking pool, at most one page per core at a time.
+pub async fn extract_page(ctx: &Context, feed: &Feed, page: &Page) -> Result<Extraction, RefreshError> {
+    let _permit = ctx.parsing.acquire().await.map_err(|e| RefreshError::Internal {
+        feed: feed.slug.clone(),
+        message: e.to_string(),
+    })?;
+    let (feed_owned, html, url, fetched_at) = (feed.clone(), page.html.clone(), page.url.clone(), page.fetched_at);
+    let extraction = blocking(&feed.slug, move || {
+        Ok(extract::extract(&feed_owned, &html, &PageInfo { url: &url, fetched_at })?)
+    })
+    .await?;
+    if !extraction.unparsed_dates.is_empty() {
+        tracing::warn!(
+            feed = %feed.slug,
+            "{} date(s) could not be parsed (first: {:?}); those items use the time they were first seen",
+            extraction.unparsed_dates.len(),
+            extraction.unparsed_dates[0]
+        );
+    }
+    if extraction.skipped > 0 {
+        tracing::info!(feed = %feed.slug, "{} card(s) skipped: no title or link", extraction.skipped);
+    }
+    Ok(extraction)
+}
+
+fn channel(ctx: &Context, feed: &Feed, page: &Page, extraction: &Extraction) -> Channel {
+    let title = feed
+        .title
+        .clone()
+        .or_else(|| extraction.page_title.clone())
+        .unwrap_or_else(|| feed.slug.clone());
+    Channel {
+        slug: feed.slug.clone(),
+        description: feed.description.clone().unwrap_or_else(|| format!("{title} — articles from {}", page.url)),
+        title,
+        page_url: feed.url.clone(),
+        base_url: ctx.config.settings.base_url.clone(),
+        updated: page.fetched_at,
+    }
+}
+
+/// Runs blocking work (SQLite, parsing, file writes) off the async threads.
+async fn blocking<T: Send + 'static>(
+    slug: &str,
+    work: impl FnOnce() -> Result<T, RefreshError> + Send + 'static,
+) -> Result<T, RefreshError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| RefreshError::Internal { feed: slug.to_owned(), message: e.to_string() })?
+}
