@@ -70,8 +70,20 @@ static TITLE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("title").exp
 
 /// Parses the page and extracts the feed's items.
 pub fn extract(feed: &Feed, html: &str, page: &PageInfo) -> Result<Extraction, ExtractError> {
-    let doc = Html::parse_document(html);
+    let doc = parse_document(html);
     extract_document(feed, &doc, page)
+}
+
+/// Parses HTML as a browser with scripting disabled does — as scrapefeed, which runs no
+/// scripts, sees the page: `<noscript>` content (often the only real `<img>` behind a
+/// lazy loader) becomes ordinary elements that selectors can reach.
+pub fn parse_document(html: &str) -> Html {
+    use html5ever::tendril::TendrilSink;
+    let opts = html5ever::ParseOpts {
+        tree_builder: html5ever::tree_builder::TreeBuilderOpts { scripting_enabled: false, ..Default::default() },
+        ..Default::default()
+    };
+    html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts).one(html)
 }
 
 /// Extracts from an already parsed document.
