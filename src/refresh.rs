@@ -168,7 +168,7 @@ pub async fn extract_page(ctx: &Context, feed: &Feed, page: &Page) -> Result<Ext
         Ok(extract::extract(&feed_owned, &html, &PageInfo { url: &url, fetched_at })?)
     })
     .await?;
-    if !extraction.unparsed_dates.is_empty() {
+    if !extraction.unparsed_dates.is_empty() && first_date_warning(&feed.slug) {
         tracing::warn!(
             feed = %feed.slug,
             "{} date(s) could not be parsed (first: {:?}); those items use the time they were first seen",
@@ -180,6 +180,17 @@ pub async fn extract_page(ctx: &Context, feed: &Feed, page: &Page) -> Result<Ext
         tracing::info!(feed = %feed.slug, "{} card(s) skipped: no title or link", extraction.skipped);
     }
     Ok(extraction)
+}
+
+/// Unparseable dates are reported once per feed per process, not on every refresh.
+fn first_date_warning(slug: &str) -> bool {
+    static WARNED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut warned = WARNED.lock().unwrap_or_else(|p| p.into_inner());
+    if warned.iter().any(|s| s == slug) {
+        return false;
+    }
+    warned.push(slug.to_owned());
+    true
 }
 
 fn channel(ctx: &Context, feed: &Feed, page: &Page, extraction: &Extraction) -> Channel {

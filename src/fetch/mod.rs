@@ -4,6 +4,7 @@
 //! `file://` URLs read local files, so examples and tests can run offline.
 
 pub mod charset;
+pub mod host;
 
 use std::time::Duration;
 
@@ -70,6 +71,7 @@ pub enum Fetched {
 #[derive(Debug, Clone)]
 pub struct Fetcher {
     client: reqwest::Client,
+    hosts: host::HostGate,
     max_body: u64,
     timeout: Duration,
 }
@@ -95,7 +97,12 @@ impl Fetcher {
             .redirect(reqwest::redirect::Policy::limited(10))
             .build()
             .map_err(|e| FetchError::Client(e.to_string()))?;
-        Ok(Fetcher { client, max_body: settings.max_body, timeout: settings.timeout })
+        Ok(Fetcher {
+            client,
+            hosts: host::HostGate::new(settings.per_host, settings.host_delay),
+            max_body: settings.max_body,
+            timeout: settings.timeout,
+        })
     }
 
     /// Fetches `url`, sending `validators` as If-None-Match / If-Modified-Since.
@@ -103,6 +110,7 @@ impl Fetcher {
         if url.scheme() == "file" {
             return self.read_file(url).await.map(Fetched::Page);
         }
+        let _pass = self.hosts.enter(url.host_str().unwrap_or_default()).await;
         let mut request = self.client.get(url.clone());
         if let Some(v) = validators {
             if let Some(etag) = &v.etag {

@@ -1,0 +1,96 @@
+//! Politeness per host: at most `per_host` requests in flight to one host, and at least
+//! `host_delay` between the starts of two requests to it.
+//!
+//! Many sections of one site (Fortune's economy, tech, finance …) are many feeds but
+//! one server; this gate makes them queue instead of arriving together.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+
+/// The gate shared by every fetch of a process.
+#[derive(Debug, Clone)]
+pub struct HostGate {
+    per_host: usize,
+    delay: Duration,
+    hosts: Arc<Mutex<HashMap<String, Arc<HostState>>>>,
+}
+
+#[derive(Debug)]
+struct HostState {
+    slots: Arc<Semaphore>,
+    /// When the next request to this host may start.
+    next_start: tokio::sync::Mutex<Option<Instant>>,
+}
+
+/// Held while a request to the host is in flight.
+#[derive(Debug)]
+pub struct HostPass {
+    _permit: OwnedSemaphorePermit,
+}
+
+impl HostGate {
+    pub fn new(per_host: usize, delay: Duration) -> HostGate {
+        HostGate { per_host: per_host.max(1), delay, hosts: Arc::default() }
+    }
+
+    /// Waits until a request to `host` may start.
+    pub async fn enter(&self, host: &str) -> HostPass {
+        let state = {
+            let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
+            hosts
+                .entry(host.to_ascii_lowercase())
+                .or_insert_with(|| {
+                    Arc::new(HostState { slots: Arc::new(Semaphore::new(self.per_host)), next_start: Default::default() })
+                })
+                .clone()
+        };
+        let permit = state.slots.clone().acquire_owned().await.expect("host semaphore is never closed");
+        let mut next_start = state.next_start.lock().await;
+        if let Some(at) = *next_start {
+            tokio::time::sleep_until(at).await;
+        }
+        *next_start = Some(Instant::now() + self.delay);
+        HostPass { _permit: permit }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn requests_to_one_host_are_spaced() {
+        let gate = HostGate::new(1, Duration::from_secs(1));
+        let start = Instant::now();
+        let mut starts = Vec::new();
+        for _ in 0..3 {
+            let _pass = gate.enter("example.org").await;
+            starts.push(start.elapsed());
+        }
+        assert_eq!(starts, [Duration::ZERO, Duration::from_secs(1), Duration::from_secs(2)]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn other_hosts_do_not_wait() {
+        let gate = HostGate::new(1, Duration::from_secs(5));
+        let start = Instant::now();
+        let _a = gate.enter("a.example").await;
+        let _b = gate.enter("B.example").await;
+        assert_eq!(start.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn in_flight_limit_holds_until_released() {
+        let gate = HostGate::new(1, Duration::ZERO);
+        let first = gate.enter("a.example").await;
+        let second = tokio::time::timeout(Duration::from_secs(10), gate.enter("a.example")).await;
+        assert!(second.is_err(), "a second request waits while the first is in flight");
+        drop(first);
+        let third = tokio::time::timeout(Duration::from_secs(10), gate.enter("a.example")).await;
+        assert!(third.is_ok());
+    }
+}
