@@ -65,10 +65,21 @@ struct Score {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let dir = PathBuf::from(args.iter().find(|a| !a.starts_with("--") && !matches!(a.as_str(), "reference" | "detect" | "all")).map_or("../shared/corpus", String::as_str));
-    let mode = args.iter().position(|a| a == "--mode").and_then(|i| args.get(i + 1)).map_or("all", String::as_str);
+    let dir = PathBuf::from(
+        args.iter()
+            .find(|a| !a.starts_with("--") && !matches!(a.as_str(), "reference" | "detect" | "all"))
+            .map_or("../shared/corpus", String::as_str),
+    );
+    let mode = args
+        .iter()
+        .position(|a| a == "--mode")
+        .and_then(|i| args.get(i + 1))
+        .map_or("all", String::as_str);
     let check = args.iter().any(|a| a == "--check");
-    let corpus: Corpus = match std::fs::read_to_string(dir.join("corpus.yaml")).map_err(|e| e.to_string()).and_then(|t| serde_saphyr::from_str(&t).map_err(|e| e.to_string())) {
+    let corpus: Corpus = match std::fs::read_to_string(dir.join("corpus.yaml"))
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_saphyr::from_str(&t).map_err(|e| e.to_string()))
+    {
         Ok(corpus) => corpus,
         Err(e) => {
             eprintln!("cannot read {}: {e}", dir.join("corpus.yaml").display());
@@ -77,12 +88,20 @@ fn main() -> ExitCode {
     };
     let mut ok = true;
     if matches!(mode, "reference" | "all") {
-        let scores: Vec<Score> = corpus.pages.iter().map(|p| evaluate(&dir, p, true)).collect();
+        let scores: Vec<Score> = corpus
+            .pages
+            .iter()
+            .map(|p| evaluate(&dir, p, true))
+            .collect();
         print_reference(&scores);
         ok &= reference_targets_met(&scores);
     }
     if matches!(mode, "detect" | "all") {
-        let scores: Vec<Score> = corpus.pages.iter().map(|p| evaluate(&dir, p, false)).collect();
+        let scores: Vec<Score> = corpus
+            .pages
+            .iter()
+            .map(|p| evaluate(&dir, p, false))
+            .collect();
         ok &= print_detection(&scores);
     }
     if check && !ok {
@@ -93,7 +112,17 @@ fn main() -> ExitCode {
 }
 
 fn evaluate(dir: &Path, page: &CorpusPage, reference: bool) -> Score {
-    let fail = |note: String| Score { id: page.id.clone(), items: 0, precision: 0.0, recall: 0.0, titles: None, dates: None, images: None, gold: None, note };
+    let fail = |note: String| Score {
+        id: page.id.clone(),
+        items: 0,
+        precision: 0.0,
+        recall: 0.0,
+        titles: None,
+        dates: None,
+        images: None,
+        gold: None,
+        note,
+    };
     let bytes = match std::fs::read(dir.join(&page.file)) {
         Ok(bytes) => bytes,
         Err(e) => return fail(format!("cannot read page: {e}")),
@@ -111,25 +140,38 @@ fn evaluate(dir: &Path, page: &CorpusPage, reference: bool) -> Score {
             Err(e) => return fail(e),
         }
     }
-    let extraction = match extract::extract(&feed, &html, &PageInfo { url: &url, fetched_at: Utc::now() }) {
+    let extraction = match extract::extract(
+        &feed,
+        &html,
+        &PageInfo {
+            url: &url,
+            fetched_at: Utc::now(),
+        },
+    ) {
         Ok(extraction) => extraction,
         Err(e) => return fail(e.to_string()),
     };
-    let expected: Expected = match std::fs::read_to_string(dir.join("expected").join(format!("{}.json", page.id))) {
-        Ok(text) => serde_json::from_str(&text).expect("expected/*.json parses"),
-        Err(e) => return fail(format!("no expected items: {e}")),
-    };
+    let expected: Expected =
+        match std::fs::read_to_string(dir.join("expected").join(format!("{}.json", page.id))) {
+            Ok(text) => serde_json::from_str(&text).expect("expected/*.json parses"),
+            Err(e) => return fail(format!("no expected items: {e}")),
+        };
     let gold = read_gold_links(dir, &page.id);
     score(page, &extraction, &expected, gold, reference)
 }
 
 /// The corpus's reference selectors as scrapefeed rules (`@self` is `:scope`; `+tr X`
 /// is the next-sibling form `+ X`; `date_attr`/`image_attr` become `@attr`).
-fn reference_rules(cards: &BTreeMap<String, String>) -> Result<(scrapefeed::config::CardSelector, Fields), String> {
+fn reference_rules(
+    cards: &BTreeMap<String, String>,
+) -> Result<(scrapefeed::config::CardSelector, Fields), String> {
     let items = cards.get("item").ok_or("no item selector")?;
-    let items = extract::card_selector(items).ok_or_else(|| format!("invalid item selector {items}"))?;
+    let items =
+        extract::card_selector(items).ok_or_else(|| format!("invalid item selector {items}"))?;
     let rule = |name: &str, attr: Option<&str>| -> Result<Option<FieldRule>, String> {
-        let Some(selector) = cards.get(name) else { return Ok(None) };
+        let Some(selector) = cards.get(name) else {
+            return Ok(None);
+        };
         let selector = selector.trim();
         let selector = match selector.strip_prefix("+tr") {
             Some(rest) => format!("+ {}", rest.trim()),
@@ -155,7 +197,8 @@ fn reference_rules(cards: &BTreeMap<String, String>) -> Result<(scrapefeed::conf
 }
 
 fn read_gold_links(dir: &Path, id: &str) -> Option<Vec<String>> {
-    let text = std::fs::read_to_string(dir.join("gold").join(format!("{id}.expected-links.json"))).ok()?;
+    let text =
+        std::fs::read_to_string(dir.join("gold").join(format!("{id}.expected-links.json"))).ok()?;
     serde_json::from_str(&text).ok()
 }
 
@@ -185,12 +228,20 @@ fn same_title(want: &str, got: &str) -> bool {
     }
     let (misread, _, _) = encoding_rs::WINDOWS_1252.decode(got.as_bytes());
     // Bytes windows-1252 leaves undefined read as U+FFFD there and as C1 controls here.
-    let strip = |s: &str| s.chars().filter(|c| !matches!(c, '\u{80}'..='\u{9f}' | '\u{fffd}')).collect::<String>();
+    let strip = |s: &str| {
+        s.chars()
+            .filter(|c| !matches!(c, '\u{80}'..='\u{9f}' | '\u{fffd}'))
+            .collect::<String>()
+    };
     strip(&clean(&misread)) == strip(&want)
 }
 
 fn ratio(part: usize, whole: usize) -> f64 {
-    if whole == 0 { 1.0 } else { part as f64 / whole as f64 }
+    if whole == 0 {
+        1.0
+    } else {
+        part as f64 / whole as f64
+    }
 }
 
 fn precision_recall(found: &HashSet<String>, wanted: &HashSet<String>) -> (f64, f64) {
@@ -198,9 +249,24 @@ fn precision_recall(found: &HashSet<String>, wanted: &HashSet<String>) -> (f64, 
     (ratio(hits, found.len()), ratio(hits, wanted.len()))
 }
 
-fn score(page: &CorpusPage, extraction: &Extraction, expected: &Expected, gold: Option<Vec<String>>, reference: bool) -> Score {
-    let found: HashSet<String> = extraction.items.iter().map(|i| normal(i.link.as_str())).collect();
-    let wanted: HashSet<String> = expected.items.iter().filter_map(|i| i.link.as_deref()).map(normal).collect();
+fn score(
+    page: &CorpusPage,
+    extraction: &Extraction,
+    expected: &Expected,
+    gold: Option<Vec<String>>,
+    reference: bool,
+) -> Score {
+    let found: HashSet<String> = extraction
+        .items
+        .iter()
+        .map(|i| normal(i.link.as_str()))
+        .collect();
+    let wanted: HashSet<String> = expected
+        .items
+        .iter()
+        .filter_map(|i| i.link.as_deref())
+        .map(normal)
+        .collect();
     let gold_set: Option<HashSet<String>> = gold.map(|g| g.iter().map(|l| normal(l)).collect());
     let (precision, recall) = match (&gold_set, reference) {
         (Some(gold), false) => precision_recall(&found, gold),
@@ -216,7 +282,12 @@ fn score(page: &CorpusPage, extraction: &Extraction, expected: &Expected, gold: 
     let mut compared = 0;
     let mut same_titles = 0;
     for item in &extraction.items {
-        let titles: Vec<&str> = by_link.get(&normal(item.link.as_str())).into_iter().flatten().filter_map(|w| w.title.as_deref()).collect();
+        let titles: Vec<&str> = by_link
+            .get(&normal(item.link.as_str()))
+            .into_iter()
+            .flatten()
+            .filter_map(|w| w.title.as_deref())
+            .collect();
         if let Some(want) = titles.first() {
             compared += 1;
             let same = titles.iter().any(|want| same_title(want, &item.title));
@@ -230,13 +301,23 @@ fn score(page: &CorpusPage, extraction: &Extraction, expected: &Expected, gold: 
     let has_images = expected.items.iter().any(|i| i.image.is_some());
     let dated = extraction.items.iter().filter(|i| i.date.is_some()).count();
     // Of our items whose reference item has an image: how many got a usable one.
-    let usable = |u: &Url| matches!(u.scheme(), "http" | "https") && !scrapefeed::extract::image::is_placeholder(u.as_str());
+    let usable = |u: &Url| {
+        matches!(u.scheme(), "http" | "https")
+            && !scrapefeed::extract::image::is_placeholder(u.as_str())
+    };
     let with_image: Vec<_> = extraction
         .items
         .iter()
-        .filter(|i| by_link.get(&normal(i.link.as_str())).is_some_and(|w| w.iter().any(|w| w.image.is_some())))
+        .filter(|i| {
+            by_link
+                .get(&normal(i.link.as_str()))
+                .is_some_and(|w| w.iter().any(|w| w.image.is_some()))
+        })
         .collect();
-    let imaged = with_image.iter().filter(|i| i.image.as_ref().is_some_and(usable)).count();
+    let imaged = with_image
+        .iter()
+        .filter(|i| i.image.as_ref().is_some_and(usable))
+        .count();
     Score {
         id: page.id.clone(),
         items: extraction.items.len(),
@@ -255,14 +336,32 @@ fn pct(value: Option<f64>) -> String {
 }
 
 fn print_reference(scores: &[Score]) {
-    println!("Extraction with reference selectors (against expected/; gold/ links where published)");
-    println!("{:<40} {:>5} {:>6} {:>6} {:>7} {:>6} {:>7} {:>13}", "page", "items", "prec", "recall", "titles", "dates", "images", "gold P/R");
+    println!(
+        "Extraction with reference selectors (against expected/; gold/ links where published)"
+    );
+    println!(
+        "{:<40} {:>5} {:>6} {:>6} {:>7} {:>6} {:>7} {:>13}",
+        "page", "items", "prec", "recall", "titles", "dates", "images", "gold P/R"
+    );
     for s in scores {
-        let gold = s.gold.map_or_else(|| "-".to_owned(), |(p, r)| format!("{p:.2}/{r:.2}"));
+        let gold = s
+            .gold
+            .map_or_else(|| "-".to_owned(), |(p, r)| format!("{p:.2}/{r:.2}"));
         println!(
             "{:<40} {:>5} {:>6.2} {:>6.2} {:>7} {:>6} {:>7} {:>13}{}",
-            s.id, s.items, s.precision, s.recall, pct(s.titles), pct(s.dates), pct(s.images), gold,
-            if s.items == 0 { format!("  ({})", s.note) } else { String::new() }
+            s.id,
+            s.items,
+            s.precision,
+            s.recall,
+            pct(s.titles),
+            pct(s.dates),
+            pct(s.images),
+            gold,
+            if s.items == 0 {
+                format!("  ({})", s.note)
+            } else {
+                String::new()
+            }
         );
     }
 }
@@ -291,14 +390,25 @@ fn reference_targets_met(scores: &[Score]) -> bool {
 fn print_detection(scores: &[Score]) -> bool {
     println!();
     println!("Automatic detection, page URL only (against gold/ links, else expected/)");
-    println!("{:<40} {:>5} {:>6} {:>6}  chosen", "page", "items", "prec", "recall");
+    println!(
+        "{:<40} {:>5} {:>6} {:>6}  chosen",
+        "page", "items", "prec", "recall"
+    );
     for s in scores {
-        println!("{:<40} {:>5} {:>6.2} {:>6.2}  {}", s.id, s.items, s.precision, s.recall, s.note);
+        println!(
+            "{:<40} {:>5} {:>6.2} {:>6.2}  {}",
+            s.id, s.items, s.precision, s.recall, s.note
+        );
     }
     let n = scores.len().max(1) as f64;
     let mean_p = scores.iter().map(|s| s.precision).sum::<f64>() / n;
     let mean_r = scores.iter().map(|s| s.recall).sum::<f64>() / n;
-    let worst = scores.iter().map(|s| s.precision.min(s.recall)).fold(1.0, f64::min);
-    println!("mean precision {mean_p:.3}, mean recall {mean_r:.3}, lowest page score {worst:.2} (targets: ≥ 0.95, ≥ 0.90, ≥ 0.60)");
+    let worst = scores
+        .iter()
+        .map(|s| s.precision.min(s.recall))
+        .fold(1.0, f64::min);
+    println!(
+        "mean precision {mean_p:.3}, mean recall {mean_r:.3}, lowest page score {worst:.2} (targets: ≥ 0.95, ≥ 0.90, ≥ 0.60)"
+    );
     mean_p >= 0.95 && mean_r >= 0.90 && worst >= 0.6
 }

@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "scrapefeed", version, about = "Turns web pages without feeds into RSS and Atom feeds")]
+#[command(
+    name = "scrapefeed",
+    version,
+    about = "Turns web pages without feeds into RSS and Atom feeds"
+)]
 pub struct Cli {
     /// The configuration file.
     #[arg(long, global = true, env = "SCRAPEFEED_CONFIG", default_value = crate::config::DEFAULT_PATH)]

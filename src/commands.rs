@@ -34,7 +34,9 @@ pub fn check(path: &Path) -> u8 {
                 );
             }
             if config.settings.base_url.is_none() {
-                println!("note: settings.base_url is not set; feeds will have no self link (feed validators warn about that)");
+                println!(
+                    "note: settings.base_url is not set; feeds will have no self link (feed validators warn about that)"
+                );
             }
             EXIT_OK
         }
@@ -58,8 +60,12 @@ pub fn load(path: &Path) -> Result<Config, u8> {
 pub async fn run_once(config: Config, only: &[String]) -> anyhow::Result<u8> {
     if let Some(unknown) = only.iter().find(|name| config.feed(name).is_none()) {
         let names: Vec<&str> = config.feeds.iter().map(|f| f.slug.as_str()).collect();
-        let hint = config::did_you_mean(unknown, &names).map_or_else(String::new, |h| format!(" — did you mean `{h}`?"));
-        eprintln!("no feed named `{unknown}` in {}{hint}", config.path.display());
+        let hint = config::did_you_mean(unknown, &names)
+            .map_or_else(String::new, |h| format!(" — did you mean `{h}`?"));
+        eprintln!(
+            "no feed named `{unknown}` in {}{hint}",
+            config.path.display()
+        );
         return Ok(EXIT_CONFIG);
     }
     let _lock = match StoreLock::acquire(&config.settings.state_dir) {
@@ -84,8 +90,15 @@ pub async fn run_once(config: Config, only: &[String]) -> anyhow::Result<u8> {
 
 /// `preview FEED|URL|FILE`.
 pub async fn preview(config_path: &Path, target: &str, limit: usize) -> anyhow::Result<u8> {
-    let config = if config_path.exists() { Some(config::load(config_path)) } else { None };
-    let feed = match config.as_ref().map(|c| c.as_ref().map(|c| c.feed(target).cloned())) {
+    let config = if config_path.exists() {
+        Some(config::load(config_path))
+    } else {
+        None
+    };
+    let feed = match config
+        .as_ref()
+        .map(|c| c.as_ref().map(|c| c.feed(target).cloned()))
+    {
         Some(Ok(Some(feed))) => feed,
         _ => Feed::adhoc(target_url(target)?),
     };
@@ -98,7 +111,14 @@ pub async fn preview(config_path: &Path, target: &str, limit: usize) -> anyhow::
         Fetched::Page(page) => page,
         Fetched::NotModified => anyhow::bail!("unexpected 304 for an unconditional request"),
     };
-    let extraction = extract::extract(&feed, &page.html, &PageInfo { url: &page.url, fetched_at: page.fetched_at })?;
+    let extraction = extract::extract(
+        &feed,
+        &page.html,
+        &PageInfo {
+            url: &page.url,
+            fetched_at: page.fetched_at,
+        },
+    )?;
     print!("{}", preview::table(&extraction, limit));
     Ok(EXIT_OK)
 }
@@ -110,9 +130,11 @@ pub fn target_url(target: &str) -> anyhow::Result<Url> {
     {
         return Ok(url);
     }
-    let path = std::fs::canonicalize(target)
-        .with_context(|| format!("`{target}` is not a feed in the configuration, a URL, or a readable file"))?;
-    Url::from_file_path(&path).map_err(|()| anyhow::anyhow!("cannot make a file URL of {}", path.display()))
+    let path = std::fs::canonicalize(target).with_context(|| {
+        format!("`{target}` is not a feed in the configuration, a URL, or a readable file")
+    })?;
+    Url::from_file_path(&path)
+        .map_err(|()| anyhow::anyhow!("cannot make a file URL of {}", path.display()))
 }
 
 /// `status [--json]`: each configured feed's health from the store (read-only).
@@ -128,11 +150,23 @@ pub fn status(config_path: &Path, json: bool) -> anyhow::Result<u8> {
     } else {
         print!("{}", crate::status::table(&rows));
     }
-    Ok(if rows.iter().all(|r| r.healthy) { EXIT_OK } else { EXIT_FAILED })
+    Ok(if rows.iter().all(|r| r.healthy) {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    })
 }
 
-/// `run`: the daemon.
-pub async fn run_daemon(config: Config) -> anyhow::Result<u8> {
-    let _ = config;
-    anyhow::bail!("the daemon is not built yet; use `run --once`")
+/// `run`: the daemon, until SIGTERM/SIGINT.
+pub async fn run_daemon(path: &Path, config: Config) -> anyhow::Result<u8> {
+    let control = crate::daemon::signals::install().context("installing signal handlers")?;
+    let clock = Arc::new(crate::daemon::clock::SystemClock);
+    match crate::daemon::run(path, config, control, clock).await {
+        Ok(()) => Ok(EXIT_OK),
+        Err(crate::daemon::DaemonError::Store(e @ crate::store::StoreError::Locked(_))) => {
+            eprintln!("{e}");
+            Ok(EXIT_LOCKED)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

@@ -26,5 +26,6 @@ pub mod pass;
 pub mod preview;
 pub mod publish;
 pub mod refresh;
+pub mod schedule;
 pub mod status;
 pub mod store;

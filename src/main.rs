@@ -10,7 +10,10 @@ use scrapefeed::commands;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli.log_level);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -25,10 +28,12 @@ fn main() -> ExitCode {
                 Err(code) => Ok(code),
             },
             Command::Run { once: false, .. } => match commands::load(&cli.config) {
-                Ok(config) => commands::run_daemon(config).await,
+                Ok(config) => commands::run_daemon(&cli.config, config).await,
                 Err(code) => Ok(code),
             },
-            Command::Preview { target, limit } => commands::preview(&cli.config, &target, limit).await,
+            Command::Preview { target, limit } => {
+                commands::preview(&cli.config, &target, limit).await
+            }
             Command::Status { json } => commands::status(&cli.config, json),
         }
     });
@@ -46,7 +51,10 @@ fn main() -> ExitCode {
 fn init_logging(level: &str) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_target(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false);
     if std::env::var_os("JOURNAL_STREAM").is_some() {
         builder.without_time().with_ansi(false).init();
     } else {

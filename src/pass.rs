@@ -27,12 +27,36 @@ pub async fn run_pass(ctx: &Context, only: &[String]) -> Vec<Report> {
 pub fn summary_line(report: &Report) -> String {
     let secs = report.elapsed.as_secs_f64();
     match &report.result {
-        Ok(Outcome::Updated { on_page, new, total, written, skipped_cards, .. }) => {
-            let files = if *written == 0 { "unchanged".to_owned() } else { format!("{written} file(s) written") };
-            let skipped = if *skipped_cards > 0 { format!(", {skipped_cards} card(s) skipped") } else { String::new() };
-            format!("{:<24} ok      {on_page} on page, {new} new, {total} stored{skipped}; {files} ({secs:.2}s)", report.slug)
+        Ok(Outcome::Updated {
+            on_page,
+            new,
+            total,
+            written,
+            skipped_cards,
+            ..
+        }) => {
+            let files = if *written == 0 {
+                "unchanged".to_owned()
+            } else {
+                format!("{written} file(s) written")
+            };
+            let skipped = if *skipped_cards > 0 {
+                format!(", {skipped_cards} card(s) skipped")
+            } else {
+                String::new()
+            };
+            format!(
+                "{:<24} ok      {on_page} on page, {new} new, {total} stored{skipped}; {files} ({secs:.2}s)",
+                report.slug
+            )
         }
-        Ok(Outcome::NotModified) => format!("{:<24} ok      not modified (304), nothing to do ({secs:.2}s)", report.slug),
-        Err(error) => format!("{:<24} FAILED  {error}; previous files kept ({secs:.2}s)", report.slug),
+        Ok(Outcome::NotModified) => format!(
+            "{:<24} ok      not modified (304), nothing to do ({secs:.2}s)",
+            report.slug
+        ),
+        Err(error) => format!(
+            "{:<24} FAILED  {error}; previous files kept ({secs:.2}s)",
+            report.slug
+        ),
     }
 }

@@ -14,11 +14,21 @@ pub fn table(extraction: &Extraction, limit: usize) -> String {
         extraction.items.len(),
         extraction.cards,
         extraction.card_source,
-        if extraction.skipped > 0 { format!(", {} skipped (no title or link)", extraction.skipped) } else { String::new() }
+        if extraction.skipped > 0 {
+            format!(", {} skipped (no title or link)", extraction.skipped)
+        } else {
+            String::new()
+        }
     );
     let _ = writeln!(out, "{:<17}  {:<60}  LINK", "DATE", "TITLE");
     for item in extraction.items.iter().take(limit) {
-        let _ = writeln!(out, "{:<17}  {:<60}  {}", date(item), clip(&item.title, 60), item.link);
+        let _ = writeln!(
+            out,
+            "{:<17}  {:<60}  {}",
+            date(item),
+            clip(&item.title, 60),
+            item.link
+        );
     }
     if extraction.items.len() > limit {
         let _ = writeln!(out, "… and {} more", extraction.items.len() - limit);
@@ -35,7 +45,10 @@ pub fn table(extraction: &Extraction, limit: usize) -> String {
 }
 
 fn date(item: &Item) -> String {
-    item.date.map_or_else(|| "(first seen)".to_owned(), |d| d.format("%Y-%m-%d %H:%M").to_string())
+    item.date.map_or_else(
+        || "(first seen)".to_owned(),
+        |d| d.format("%Y-%m-%d %H:%M").to_string(),
+    )
 }
 
 fn clip(text: &str, width: usize) -> String {

@@ -22,8 +22,14 @@ pub enum RefreshError {
     Fetch(#[from] FetchError),
     #[error(transparent)]
     Extract(#[from] ExtractError),
-    #[error("feed `{feed}`: only {cards} cards on the page where there were {usual} last time; keeping the last good feed (accepted after 3 such runs in a row)")]
-    FarFewer { feed: String, cards: usize, usual: usize },
+    #[error(
+        "feed `{feed}`: only {cards} cards on the page where there were {usual} last time; keeping the last good feed (accepted after 3 such runs in a row)"
+    )]
+    FarFewer {
+        feed: String,
+        cards: usize,
+        usual: usize,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -74,7 +80,12 @@ impl Context {
     pub fn new(config: Arc<Config>, store: Store) -> Result<Context, FetchError> {
         let fetcher = Fetcher::new(&config.settings)?;
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        Ok(Context { config, fetcher, store, parsing: Arc::new(Semaphore::new(cores)) })
+        Ok(Context {
+            config,
+            fetcher,
+            store,
+            parsing: Arc::new(Semaphore::new(cores)),
+        })
     }
 }
 
@@ -85,30 +96,47 @@ pub async fn refresh(ctx: &Context, feed: &Feed) -> Report {
     if let Err(error) = &result {
         let store = ctx.store.clone();
         let (slug, message) = (feed.slug.clone(), error.to_string());
-        let recorded = blocking(&feed.slug, move || Ok(store.record_failure(&slug, &message, Utc::now())?)).await;
+        let recorded = blocking(&feed.slug, move || {
+            Ok(store.record_failure(&slug, &message, Utc::now())?)
+        })
+        .await;
         if let Err(e) = recorded {
             tracing::error!(feed = %feed.slug, "cannot record the failure: {e}");
         }
     }
-    Report { slug: feed.slug.clone(), result, elapsed: started.elapsed() }
+    Report {
+        slug: feed.slug.clone(),
+        result,
+        elapsed: started.elapsed(),
+    }
 }
 
 async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshError> {
     let store = ctx.store.clone();
-    let (slug, fingerprint, url) = (feed.slug.clone(), feed.fingerprint.clone(), feed.url.to_string());
+    let (slug, fingerprint, url) = (
+        feed.slug.clone(),
+        feed.fingerprint.clone(),
+        feed.url.to_string(),
+    );
     let record = blocking(&feed.slug, move || {
         store.forget_config_state(&slug, &fingerprint, &url)?;
         Ok(store.feed(&slug)?)
     })
     .await?;
     // Without all output files a 304 would leave them missing: fetch in full instead.
-    let outputs_exist = feed.formats.iter().all(|&f| ctx.config.output_path(feed, f).exists());
+    let outputs_exist = feed
+        .formats
+        .iter()
+        .all(|&f| ctx.config.output_path(feed, f).exists());
     let validators = (outputs_exist && !record.validators.is_empty()).then_some(&record.validators);
     let page = match ctx.fetcher.fetch(&feed.url, validators).await? {
         Fetched::NotModified => {
             let store = ctx.store.clone();
             let slug = feed.slug.clone();
-            blocking(&feed.slug, move || Ok(store.record_not_modified(&slug, Utc::now())?)).await?;
+            blocking(&feed.slug, move || {
+                Ok(store.record_not_modified(&slug, Utc::now())?)
+            })
+            .await?;
             return Ok(Outcome::NotModified);
         }
         Fetched::Page(page) => page,
@@ -119,14 +147,25 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
         && extraction.cards * 4 < usual
         && record.failures < 3
     {
-        return Err(RefreshError::FarFewer { feed: feed.slug.clone(), cards: extraction.cards, usual });
+        return Err(RefreshError::FarFewer {
+            feed: feed.slug.clone(),
+            cards: extraction.cards,
+            usual,
+        });
     }
     let mut channel = channel(ctx, feed, &page, &extraction);
-    let meta = format!("{}\u{1f}{}\u{1f}{}\u{1f}{:?}", channel.title, channel.description, channel.page_url, channel.base_url);
+    let meta = format!(
+        "{}\u{1f}{}\u{1f}{}\u{1f}{:?}",
+        channel.title, channel.description, channel.page_url, channel.base_url
+    );
     let store = ctx.store.clone();
     let (config, feed_owned) = (ctx.config.clone(), feed.clone());
-    let (status, on_page, skipped, unparsed) =
-        (page.status, extraction.items.len(), extraction.skipped, extraction.unparsed_dates.len());
+    let (status, on_page, skipped, unparsed) = (
+        page.status,
+        extraction.items.len(),
+        extraction.skipped,
+        extraction.unparsed_dates.len(),
+    );
     blocking(&feed.slug, move || {
         let merged = store.merge(&Merge {
             slug: &feed_owned.slug,
@@ -158,14 +197,34 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
 }
 
 /// Parses and extracts on the blocking pool, at most one page per core at a time.
-pub async fn extract_page(ctx: &Context, feed: &Feed, page: &Page) -> Result<Extraction, RefreshError> {
-    let _permit = ctx.parsing.acquire().await.map_err(|e| RefreshError::Internal {
-        feed: feed.slug.clone(),
-        message: e.to_string(),
-    })?;
-    let (feed_owned, html, url, fetched_at) = (feed.clone(), page.html.clone(), page.url.clone(), page.fetched_at);
+pub async fn extract_page(
+    ctx: &Context,
+    feed: &Feed,
+    page: &Page,
+) -> Result<Extraction, RefreshError> {
+    let _permit = ctx
+        .parsing
+        .acquire()
+        .await
+        .map_err(|e| RefreshError::Internal {
+            feed: feed.slug.clone(),
+            message: e.to_string(),
+        })?;
+    let (feed_owned, html, url, fetched_at) = (
+        feed.clone(),
+        page.html.clone(),
+        page.url.clone(),
+        page.fetched_at,
+    );
     let extraction = blocking(&feed.slug, move || {
-        Ok(extract::extract(&feed_owned, &html, &PageInfo { url: &url, fetched_at })?)
+        Ok(extract::extract(
+            &feed_owned,
+            &html,
+            &PageInfo {
+                url: &url,
+                fetched_at,
+            },
+        )?)
     })
     .await?;
     if !extraction.unparsed_dates.is_empty() && first_date_warning(&feed.slug) {
@@ -201,7 +260,10 @@ fn channel(ctx: &Context, feed: &Feed, page: &Page, extraction: &Extraction) -> 
         .unwrap_or_else(|| feed.slug.clone());
     Channel {
         slug: feed.slug.clone(),
-        description: feed.description.clone().unwrap_or_else(|| format!("{title} — articles from {}", page.url)),
+        description: feed
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("{title} — articles from {}", page.url)),
         title,
         page_url: feed.url.clone(),
         base_url: ctx.config.settings.base_url.clone(),
@@ -216,5 +278,8 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, RefreshError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| RefreshError::Internal { feed: slug.to_owned(), message: e.to_string() })?
+        .map_err(|e| RefreshError::Internal {
+            feed: slug.to_owned(),
+            message: e.to_string(),
+        })?
 }

@@ -26,7 +26,11 @@ pub struct FeedStatus {
 }
 
 /// Health of every configured feed.
-pub fn collect(config: &Config, store: &Store, now: DateTime<Utc>) -> Result<Vec<FeedStatus>, StoreError> {
+pub fn collect(
+    config: &Config,
+    store: &Store,
+    now: DateTime<Utc>,
+) -> Result<Vec<FeedStatus>, StoreError> {
     config
         .feeds
         .iter()
@@ -43,7 +47,7 @@ pub fn collect(config: &Config, store: &Store, now: DateTime<Utc>) -> Result<Vec
                 items_stored: record.items,
                 cards_last_time: record.cards,
                 last_change: record.last_change,
-                schedule: feed.schedule.clone(),
+                schedule: feed.schedule.source().to_owned(),
                 next_run: crate::daemon::next_run(feed, now),
             })
         })
@@ -53,8 +57,17 @@ pub fn collect(config: &Config, store: &Store, now: DateTime<Utc>) -> Result<Vec
 /// A readable table of feed health.
 pub fn table(rows: &[FeedStatus]) -> String {
     let mut out = String::new();
-    let when = |t: Option<DateTime<Utc>>| t.map_or_else(|| "never".to_owned(), |t| t.format("%Y-%m-%d %H:%M").to_string());
-    let _ = writeln!(out, "{:<24} {:<8} {:<16} {:>5} {:>5} {:>5}  {:<16}  LAST ERROR", "FEED", "HEALTH", "LAST SUCCESS", "ITEMS", "CARDS", "FAILS", "NEXT RUN");
+    let when = |t: Option<DateTime<Utc>>| {
+        t.map_or_else(
+            || "never".to_owned(),
+            |t| t.format("%Y-%m-%d %H:%M").to_string(),
+        )
+    };
+    let _ = writeln!(
+        out,
+        "{:<24} {:<8} {:<16} {:>5} {:>5} {:>5}  {:<16}  LAST ERROR",
+        "FEED", "HEALTH", "LAST SUCCESS", "ITEMS", "CARDS", "FAILS", "NEXT RUN"
+    );
     for row in rows {
         let health = if row.healthy {
             "ok"
@@ -64,7 +77,9 @@ pub fn table(rows: &[FeedStatus]) -> String {
             "FAILING"
         };
         let error = match (&row.last_error, row.last_error_at) {
-            (Some(e), Some(at)) if row.consecutive_failures > 0 => format!("{} — {e}", at.format("%Y-%m-%d %H:%M")),
+            (Some(e), Some(at)) if row.consecutive_failures > 0 => {
+                format!("{} — {e}", at.format("%Y-%m-%d %H:%M"))
+            }
             _ => String::new(),
         };
         let _ = writeln!(
@@ -74,7 +89,8 @@ pub fn table(rows: &[FeedStatus]) -> String {
             health,
             when(row.last_success),
             row.items_stored,
-            row.cards_last_time.map_or_else(|| "-".to_owned(), |c| c.to_string()),
+            row.cards_last_time
+                .map_or_else(|| "-".to_owned(), |c| c.to_string()),
             row.consecutive_failures,
             when(row.next_run),
         );

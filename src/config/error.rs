@@ -13,7 +13,11 @@ pub struct Location {
 
 impl Location {
     pub fn new(file: &Path, line: u64, column: u64) -> Self {
-        Location { file: file.to_path_buf(), line, column }
+        Location {
+            file: file.to_path_buf(),
+            line,
+            column,
+        }
     }
 
     pub(crate) fn of(file: &Path, at: &serde_saphyr::Location) -> Self {
@@ -73,7 +77,7 @@ pub fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .map(|candidate| (edit_distance(word, candidate), *candidate))
-        .filter(|(distance, candidate)| *distance <= (candidate.len().max(word.len()) / 3).max(1))
+        .filter(|(distance, candidate)| *distance <= (candidate.len().max(word.len()) + 2) / 3)
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
 }
@@ -101,6 +105,7 @@ mod tests {
     fn suggests_close_keys_only() {
         let known = ["items", "fields", "title", "url"];
         assert_eq!(did_you_mean("itmes", &known), Some("items"));
+        assert_eq!(did_you_mean("urls", &known), Some("url"));
         assert_eq!(did_you_mean("feilds", &known), Some("fields"));
         assert_eq!(did_you_mean("colour", &known), None);
     }

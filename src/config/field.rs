@@ -74,7 +74,9 @@ fn compile_short(text: &str) -> Result<FieldRule, String> {
         source: text.to_owned(),
         scope,
         select: compile_selector(selector)?,
-        read: attr.map_or(Read::Text, |a| Read::Attr(a.split('|').map(str::to_owned).collect())),
+        read: attr.map_or(Read::Text, |a| {
+            Read::Attr(a.split('|').map(str::to_owned).collect())
+        }),
         regex: None,
         replace: None,
         template: None,
@@ -155,9 +157,29 @@ pub fn compile_selector(text: &str) -> Result<Option<Selector>, String> {
     if text.is_empty() || text == ":scope" {
         return Ok(None);
     }
-    Selector::parse(text)
-        .map(Some)
-        .map_err(|e| format!("invalid CSS selector `{text}`: {e}"))
+    Selector::parse(text).map(Some).map_err(|e| {
+        format!(
+            "invalid CSS selector `{text}`: {}",
+            describe(&e.to_string())
+        )
+    })
+}
+
+/// scraper's selector errors read "Unexpected error occurred. Please report this to the
+/// developer" followed by a CamelCase kind; users get the kind in words.
+fn describe(error: &str) -> String {
+    let kind = error.lines().last().unwrap_or(error).trim();
+    if kind.contains(' ') {
+        return kind.to_owned();
+    }
+    let mut words = String::new();
+    for (i, c) in kind.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            words.push(' ');
+        }
+        words.extend(c.to_lowercase());
+    }
+    words
 }
 
 #[cfg(test)]
@@ -195,6 +217,8 @@ mod tests {
     fn bad_selector_is_reported() {
         let err = FieldRule::parse("h3..title").unwrap_err();
         assert!(err.contains("invalid CSS selector `h3..title`"), "{err}");
+        assert!(!err.contains("report this to the developer"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
     }
 
     #[test]
@@ -209,7 +233,11 @@ mod tests {
         assert!(matches!(rule.scope, Scope::Closest(_)));
         assert!(rule.regex.is_some());
 
-        let raw = RawFieldFull { attr: Some("href".into()), html: true, ..Default::default() };
+        let raw = RawFieldFull {
+            attr: Some("href".into()),
+            html: true,
+            ..Default::default()
+        };
         assert!(FieldRule::compile(&RawField::Full(raw)).is_err());
     }
 }

@@ -20,7 +20,9 @@ use scraper::Selector;
 use serde_saphyr::Spanned;
 use url::Url;
 
-pub use error::{did_you_mean, ConfigError, ConfigErrors, Location};
+use crate::schedule::Schedule;
+
+pub use error::{ConfigError, ConfigErrors, Location, did_you_mean};
 pub use field::{FieldRule, Read, Scope};
 use raw::{RawConfig, RawFeed, RawFeedEntry, RawFeedSettings, RawField, Text};
 pub use units::{parse_duration, parse_size};
@@ -95,7 +97,8 @@ impl Feed {
             date_format: None,
             include: Vec::new(),
             exclude: Vec::new(),
-            schedule: DEFAULT_SCHEDULE.into(),
+            schedule: Schedule::parse(DEFAULT_SCHEDULE, Tz::UTC)
+                .expect("the default schedule is valid"),
             timezone: Tz::UTC,
             formats: vec![Format::Rss, Format::Atom],
             max_items: 50,
@@ -139,7 +142,7 @@ pub struct Feed {
     pub date_format: Option<String>,
     pub include: Vec<Filter>,
     pub exclude: Vec<Filter>,
-    pub schedule: String,
+    pub schedule: Schedule,
     pub timezone: Tz,
     pub formats: Vec<Format>,
     pub max_items: usize,
@@ -194,7 +197,9 @@ impl Config {
 
     /// Where a feed's output file of `format` is written.
     pub fn output_path(&self, feed: &Feed, format: Format) -> PathBuf {
-        self.settings.output_dir.join(format!("{}.{}", feed.slug, format.extension()))
+        self.settings
+            .output_dir
+            .join(format!("{}.{}", feed.slug, format.extension()))
     }
 }
 
@@ -212,8 +217,16 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
 
 /// Checks configuration text; `path` is used in messages and to name the config.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
-    let raw: RawConfig = serde_saphyr::from_str(text).map_err(|e| ConfigErrors(vec![yaml_error(&e, path)]))?;
-    Checker { path, errors: Vec::new() }.check(raw)
+    let raw: RawConfig = serde_saphyr::from_str(text).map_err(|e| {
+        let mut error = yaml_error(&e, path);
+        error.feed = feed_at_line(text, error.location.line);
+        ConfigErrors(vec![error])
+    })?;
+    Checker {
+        path,
+        errors: Vec::new(),
+    }
+    .check(raw)
 }
 
 /// Turns a YAML/serde error into a located message, with a hint for unknown keys.
@@ -221,8 +234,10 @@ fn yaml_error(error: &serde_saphyr::Error, path: &Path) -> ConfigError {
     let location = error
         .location()
         .map_or_else(|| Location::new(path, 0, 0), |at| Location::of(path, &at));
-    let message = match error {
-        serde_saphyr::Error::SerdeUnknownField { field, expected, .. } => {
+    let message = match error.without_snippet() {
+        serde_saphyr::Error::SerdeUnknownField {
+            field, expected, ..
+        } => {
             let mut message = format!("unknown key `{field}`");
             if let Some(hint) = did_you_mean(field, expected) {
                 message.push_str(&format!(" — did you mean `{hint}`?"));
@@ -233,19 +248,64 @@ fn yaml_error(error: &serde_saphyr::Error, path: &Path) -> ConfigError {
         }
         other => first_line(&other.to_string()),
     };
-    ConfigError { location, feed: None, message }
+    ConfigError {
+        location,
+        feed: None,
+        message,
+    }
 }
 
 /// serde-saphyr renders a source snippet after the first line; messages keep the first.
 fn first_line(text: &str) -> String {
-    let line = text.lines().next().unwrap_or(text).trim();
-    // Drop a leading "line X column Y: " that duplicates our own location prefix.
-    match line.find(": ") {
-        Some(i) if line[..i].contains("line") && line[..i].chars().any(|c| c.is_ascii_digit()) => {
-            line[i + 2..].to_owned()
-        }
-        _ => line.to_owned(),
+    let mut line = text.lines().next().unwrap_or(text).trim();
+    line = line.strip_prefix("error: ").unwrap_or(line);
+    // Drop a leading "line X column Y: " that repeats our own location prefix.
+    if let Some(i) = line.find(": ")
+        && line[..i].starts_with("line ")
+        && line[..i].chars().any(|c| c.is_ascii_digit())
+    {
+        line = &line[i + 2..];
     }
+    match line.strip_prefix("duplicate mapping key: ") {
+        Some(rest) => {
+            let key = rest
+                .split(", set DuplicateKeyPolicy")
+                .next()
+                .unwrap_or(rest);
+            format!("duplicate key `{key}`: each name may appear only once in a mapping")
+        }
+        None => line.to_owned(),
+    }
+}
+
+/// The feed whose entry holds `line`, found from the file's indentation (a YAML error
+/// stops parsing, so the parsed map is not there to ask).
+fn feed_at_line(text: &str, line: u64) -> Option<String> {
+    let mut in_feeds = false;
+    let mut feed_indent = None;
+    let mut feed = None;
+    for (number, content) in text.lines().enumerate() {
+        if number as u64 >= line {
+            break;
+        }
+        let trimmed = content.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let indent = content.len() - trimmed.len();
+        if indent == 0 {
+            in_feeds = trimmed.starts_with("feeds:");
+            feed = None;
+            continue;
+        }
+        if in_feeds && *feed_indent.get_or_insert(indent) == indent {
+            feed = trimmed
+                .split(':')
+                .next()
+                .map(|k| k.trim().trim_matches(['"', '\'']).to_owned());
+        }
+    }
+    feed
 }
 
 struct Checker<'a> {
@@ -254,7 +314,12 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn error(&mut self, at: &serde_saphyr::Location, feed: Option<&str>, message: impl Into<String>) {
+    fn error(
+        &mut self,
+        at: &serde_saphyr::Location,
+        feed: Option<&str>,
+        message: impl Into<String>,
+    ) {
         self.errors.push(ConfigError {
             location: Location::of(self.path, at),
             feed: feed.map(str::to_owned),
@@ -265,6 +330,7 @@ impl Checker<'_> {
     fn check(mut self, raw: RawConfig) -> Result<Config, ConfigErrors> {
         let settings = self.settings(&raw);
         let defaults = raw.settings.feed_settings();
+        self.check_defaults(&defaults);
         let mut feeds = Vec::new();
         let mut seen: BTreeMap<String, Location> = BTreeMap::new();
         for (key, entry) in &raw.feeds.0 {
@@ -277,7 +343,10 @@ impl Checker<'_> {
                 );
             }
             if let Some(first) = seen.get(slug) {
-                let message = format!("duplicate feed name: already defined at line {}", first.line);
+                let message = format!(
+                    "duplicate feed name: already defined at line {}",
+                    first.line
+                );
                 self.error(&key.referenced, Some(slug), message);
                 continue;
             }
@@ -294,7 +363,11 @@ impl Checker<'_> {
             });
         }
         if self.errors.is_empty() {
-            Ok(Config { path: self.path.to_path_buf(), settings: settings.expect("settings checked"), feeds })
+            Ok(Config {
+                path: self.path.to_path_buf(),
+                settings: settings.expect("settings checked"),
+                feeds,
+            })
         } else {
             Err(ConfigErrors(self.errors))
         }
@@ -302,24 +375,35 @@ impl Checker<'_> {
 
     fn settings(&mut self, raw: &RawConfig) -> Option<Settings> {
         let s = &raw.settings;
-        let base_url = s.base_url.as_ref().and_then(|text| match Url::parse(&text.value) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") => {
-                let mut url = url;
-                if !url.path().ends_with('/') {
-                    let path = format!("{}/", url.path());
-                    url.set_path(&path);
+        let base_url = s
+            .base_url
+            .as_ref()
+            .and_then(|text| match Url::parse(&text.value) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") => {
+                    let mut url = url;
+                    if !url.path().ends_with('/') {
+                        let path = format!("{}/", url.path());
+                        url.set_path(&path);
+                    }
+                    Some(url)
                 }
-                Some(url)
-            }
-            Ok(_) => {
-                self.error(&text.referenced, None, format!("base_url `{}` must be an http or https URL", text.value));
-                None
-            }
-            Err(e) => {
-                self.error(&text.referenced, None, format!("invalid base_url `{}`: {e}", text.value));
-                None
-            }
-        });
+                Ok(_) => {
+                    self.error(
+                        &text.referenced,
+                        None,
+                        format!("base_url `{}` must be an http or https URL", text.value),
+                    );
+                    None
+                }
+                Err(e) => {
+                    self.error(
+                        &text.referenced,
+                        None,
+                        format!("invalid base_url `{}`: {e}", text.value),
+                    );
+                    None
+                }
+            });
         let state_default = std::env::var_os("STATE_DIRECTORY")
             .map(|dirs| {
                 // systemd may pass several colon-separated directories; the first is ours.
@@ -329,26 +413,76 @@ impl Checker<'_> {
             .unwrap_or_else(|| PathBuf::from("state"));
         let d = Settings::default();
         let settings = Settings {
-            output_dir: s.output_dir.as_ref().map_or_else(|| PathBuf::from("output"), |t| PathBuf::from(&t.value)),
-            state_dir: s.state_dir.as_ref().map_or(state_default, |t| PathBuf::from(&t.value)),
+            output_dir: s
+                .output_dir
+                .as_ref()
+                .map_or_else(|| PathBuf::from("output"), |t| PathBuf::from(&t.value)),
+            state_dir: s
+                .state_dir
+                .as_ref()
+                .map_or(state_default, |t| PathBuf::from(&t.value)),
             base_url,
-            user_agent: s.user_agent.as_ref().map_or(d.user_agent.clone(), |t| t.value.clone()),
-            concurrency: self.positive(s.concurrency.as_ref(), "concurrency").unwrap_or(d.concurrency),
+            user_agent: s
+                .user_agent
+                .as_ref()
+                .map_or(d.user_agent.clone(), |t| t.value.clone()),
+            concurrency: self
+                .positive(s.concurrency.as_ref(), "concurrency")
+                .unwrap_or(d.concurrency),
             timeout: self.duration(s.timeout.as_ref(), None).unwrap_or(d.timeout),
-            connect_timeout: self.duration(s.connect_timeout.as_ref(), None).unwrap_or(d.connect_timeout),
+            connect_timeout: self
+                .duration(s.connect_timeout.as_ref(), None)
+                .unwrap_or(d.connect_timeout),
             max_body: self.size(s.max_body.as_ref()).unwrap_or(d.max_body),
-            per_host: self.positive(s.per_host.as_ref(), "per_host").unwrap_or(d.per_host),
-            host_delay: self.duration(s.host_delay.as_ref(), None).unwrap_or(d.host_delay),
+            per_host: self
+                .positive(s.per_host.as_ref(), "per_host")
+                .unwrap_or(d.per_host),
+            host_delay: self
+                .duration(s.host_delay.as_ref(), None)
+                .unwrap_or(d.host_delay),
             run_at_start: s.run_at_start.unwrap_or(d.run_at_start),
-            grace_period: self.duration(s.grace_period.as_ref(), None).unwrap_or(d.grace_period),
+            grace_period: self
+                .duration(s.grace_period.as_ref(), None)
+                .unwrap_or(d.grace_period),
         };
         Some(settings)
+    }
+
+    /// Per-feed defaults in `settings` are checked once here; a feed that inherits an
+    /// invalid default does not repeat the error.
+    fn check_defaults(&mut self, defaults: &RawFeedSettings) {
+        let timezone = defaults.timezone.as_ref().map_or(Some(Tz::UTC), |text| {
+            text.value
+                .parse::<Tz>()
+                .map_err(|_| {
+                    self.error(
+                        &text.referenced,
+                        None,
+                        format!(
+                            "unknown time zone `{}` (use an IANA name such as Europe/Berlin)",
+                            text.value
+                        ),
+                    )
+                })
+                .ok()
+        });
+        if let (Some(text), Some(tz)) = (&defaults.schedule, timezone)
+            && let Err(e) = Schedule::parse(&text.value, tz)
+        {
+            self.error(&text.referenced, None, e.to_string());
+        }
+        self.duration(defaults.keep.as_ref(), None);
+        self.formats(defaults.formats.as_ref(), None);
     }
 
     fn positive(&mut self, value: Option<&Spanned<usize>>, key: &str) -> Option<usize> {
         let value = value?;
         if value.value == 0 {
-            self.error(&value.referenced, None, format!("`{key}` must be at least 1"));
+            self.error(
+                &value.referenced,
+                None,
+                format!("`{key}` must be at least 1"),
+            );
             return None;
         }
         Some(value.value)
@@ -356,65 +490,133 @@ impl Checker<'_> {
 
     fn duration(&mut self, text: Option<&Text>, feed: Option<&str>) -> Option<Duration> {
         let text = text?;
-        parse_duration(&text.value).map_err(|e| self.error(&text.referenced, feed, e)).ok()
+        parse_duration(&text.value)
+            .map_err(|e| self.error(&text.referenced, feed, e))
+            .ok()
     }
 
     fn size(&mut self, text: Option<&Text>) -> Option<u64> {
         let text = text?;
-        parse_size(&text.value).map_err(|e| self.error(&text.referenced, None, e)).ok()
+        parse_size(&text.value)
+            .map_err(|e| self.error(&text.referenced, None, e))
+            .ok()
     }
 
-    fn feed(&mut self, key: &Text, entry: &Spanned<RawFeedEntry>, defaults: &RawFeedSettings) -> Option<Feed> {
+    fn feed(
+        &mut self,
+        key: &Text,
+        entry: &Spanned<RawFeedEntry>,
+        defaults: &RawFeedSettings,
+    ) -> Option<Feed> {
         let slug = key.value.as_str();
         let empty = RawFeed::default();
         let (url_text, raw) = match &entry.value {
-            RawFeedEntry::Url(url) => (Spanned::new(url.clone(), entry.referenced, entry.defined), &empty),
+            RawFeedEntry::Url(url) => (
+                Spanned::new(url.clone(), entry.referenced, entry.defined),
+                &empty,
+            ),
             RawFeedEntry::Full(raw) => match &raw.url {
                 Some(url) => (url.clone(), raw.as_ref()),
                 None => {
-                    self.error(&key.referenced, Some(slug), "missing `url`: the page to turn into a feed");
+                    self.error(
+                        &key.referenced,
+                        Some(slug),
+                        "missing `url`: the page to turn into a feed",
+                    );
                     return None;
                 }
             },
         };
         let url = self.page_url(&url_text, slug);
         let own = raw.feed_settings();
-        let pick = |own: &Option<Text>, default: &Option<Text>| own.clone().or_else(|| default.clone());
-
-        let items = raw.items.as_ref().and_then(|text| match field::compile_selector(&text.value) {
-            Ok(Some(selector)) => Some(CardSelector { source: text.value.trim().to_owned(), selector }),
-            Ok(None) => {
-                self.error(&text.referenced, Some(slug), "`items` must select the cards, e.g. \"article\" or \"ul.news > li\"");
-                None
-            }
-            Err(e) => {
-                self.error(&text.referenced, Some(slug), format!("items: {e}"));
-                None
-            }
-        });
+        let items =
+            raw.items
+                .as_ref()
+                .and_then(|text| match field::compile_selector(&text.value) {
+                    Ok(Some(selector)) => Some(CardSelector {
+                        source: text.value.trim().to_owned(),
+                        selector,
+                    }),
+                    Ok(None) => {
+                        self.error(
+                            &text.referenced,
+                            Some(slug),
+                            "`items` must select the cards, e.g. \"article\" or \"ul.news > li\"",
+                        );
+                        None
+                    }
+                    Err(e) => {
+                        self.error(&text.referenced, Some(slug), format!("items: {e}"));
+                        None
+                    }
+                });
         let fields = self.fields(raw, slug);
-        let timezone = match pick(&own.timezone, &defaults.timezone) {
-            None => Tz::UTC,
+        let timezone = match &own.timezone {
             Some(text) => text.value.parse::<Tz>().unwrap_or_else(|_| {
-                self.error(&text.referenced, Some(slug), format!("unknown time zone `{}` (use an IANA name such as Europe/Berlin)", text.value));
+                self.error(
+                    &text.referenced,
+                    Some(slug),
+                    format!(
+                        "unknown time zone `{}` (use an IANA name such as Europe/Berlin)",
+                        text.value
+                    ),
+                );
                 Tz::UTC
             }),
+            None => defaults
+                .timezone
+                .as_ref()
+                .and_then(|t| t.value.parse::<Tz>().ok())
+                .unwrap_or(Tz::UTC),
         };
-        let formats = self.formats(own.formats.as_ref().or(defaults.formats.as_ref()), slug);
-        let keep = self
-            .duration(pick(&own.keep, &defaults.keep).as_ref(), Some(slug))
-            .unwrap_or(Duration::from_secs(30 * 86_400));
-        let schedule = pick(&own.schedule, &defaults.schedule).map_or_else(|| DEFAULT_SCHEDULE.to_owned(), |t| t.value);
+        let formats = match &own.formats {
+            Some(formats) => self.formats(Some(formats), Some(slug)),
+            None => Checker {
+                path: self.path,
+                errors: Vec::new(),
+            }
+            .formats(defaults.formats.as_ref(), None),
+        };
+        let keep = match &own.keep {
+            Some(text) => self.duration(Some(text), Some(slug)),
+            None => defaults
+                .keep
+                .as_ref()
+                .and_then(|t| parse_duration(&t.value).ok()),
+        }
+        .unwrap_or(Duration::from_secs(30 * 86_400));
+        let schedule = match &own.schedule {
+            Some(text) => Schedule::parse(&text.value, timezone)
+                .map_err(|e| self.error(&text.referenced, Some(slug), e.to_string()))
+                .ok(),
+            None => {
+                let line = defaults
+                    .schedule
+                    .as_ref()
+                    .map_or(DEFAULT_SCHEDULE, |t| t.value.as_str());
+                // An invalid default was reported once; the feed falls back quietly.
+                Schedule::parse(line, timezone)
+                    .or_else(|_| Schedule::parse(DEFAULT_SCHEDULE, timezone))
+                    .ok()
+            }
+        };
         let include = self.filters(&raw.include, slug);
         let exclude = self.filters(&raw.exclude, slug);
-        let number = |own: &Option<Spanned<usize>>, default: &Option<Spanned<usize>>, fallback: usize| {
-            own.as_ref().or(default.as_ref()).map_or(fallback, |n| n.value)
-        };
+        let number =
+            |own: &Option<Spanned<usize>>, default: &Option<Spanned<usize>>, fallback: usize| {
+                own.as_ref()
+                    .or(default.as_ref())
+                    .map_or(fallback, |n| n.value)
+            };
         let max_items = number(&own.max_items, &defaults.max_items, 50);
         if max_items == 0 {
-            self.error(&entry.referenced, Some(slug), "`max_items` must be at least 1");
+            self.error(
+                &entry.referenced,
+                Some(slug),
+                "`max_items` must be at least 1",
+            );
         }
-        let url = url?;
+        let (url, schedule) = (url?, schedule?);
         let fingerprint = fingerprint(&[
             url.as_str(),
             raw.items.as_ref().map_or("", |t| t.value.as_str()),
@@ -445,13 +647,26 @@ impl Checker<'_> {
 
     fn page_url(&mut self, text: &Text, slug: &str) -> Option<Url> {
         match Url::parse(text.value.trim()) {
-            Ok(url) if matches!(url.scheme(), "http" | "https" | "file") && (url.scheme() == "file" || url.host().is_some()) => Some(url),
+            Ok(url)
+                if matches!(url.scheme(), "http" | "https" | "file")
+                    && (url.scheme() == "file" || url.host().is_some()) =>
+            {
+                Some(url)
+            }
             Ok(url) => {
-                self.error(&text.referenced, Some(slug), format!("unsupported URL `{url}`: use http, https or file"));
+                self.error(
+                    &text.referenced,
+                    Some(slug),
+                    format!("unsupported URL `{url}`: use http, https or file"),
+                );
                 None
             }
             Err(e) => {
-                self.error(&text.referenced, Some(slug), format!("invalid URL `{}`: {e}", text.value));
+                self.error(
+                    &text.referenced,
+                    Some(slug),
+                    format!("invalid URL `{}`: {e}", text.value),
+                );
                 None
             }
         }
@@ -461,7 +676,9 @@ impl Checker<'_> {
         let mut compile = |field: &Option<Spanned<RawField>>, name: &str| {
             let field = field.as_ref()?;
             FieldRule::compile(&field.value)
-                .map_err(|e| self.error(&field.referenced, Some(slug), format!("fields.{name}: {e}")))
+                .map_err(|e| {
+                    self.error(&field.referenced, Some(slug), format!("fields.{name}: {e}"))
+                })
                 .ok()
         };
         let f = &raw.fields;
@@ -476,7 +693,7 @@ impl Checker<'_> {
         }
     }
 
-    fn formats(&mut self, formats: Option<&Spanned<Vec<Text>>>, slug: &str) -> Vec<Format> {
+    fn formats(&mut self, formats: Option<&Spanned<Vec<Text>>>, slug: Option<&str>) -> Vec<Format> {
         let Some(formats) = formats else {
             return vec![Format::Rss, Format::Atom];
         };
@@ -486,13 +703,22 @@ impl Checker<'_> {
                 "rss" => out.push(Format::Rss),
                 "atom" => out.push(Format::Atom),
                 other => {
-                    let hint = did_you_mean(other, &Format::ALL).map_or_else(String::new, |h| format!(" — did you mean `{h}`?"));
-                    self.error(&name.referenced, Some(slug), format!("unknown format `{other}` (use rss or atom){hint}"));
+                    let hint = did_you_mean(other, &Format::ALL)
+                        .map_or_else(String::new, |h| format!(" — did you mean `{h}`?"));
+                    self.error(
+                        &name.referenced,
+                        slug,
+                        format!("unknown format `{other}` (use rss or atom){hint}"),
+                    );
                 }
             }
         }
         if formats.value.is_empty() {
-            self.error(&formats.referenced, Some(slug), "`formats` is empty: name at least one of rss, atom");
+            self.error(
+                &formats.referenced,
+                slug,
+                "`formats` is empty: name at least one of rss, atom",
+            );
         }
         out.sort();
         out.dedup();
@@ -508,13 +734,21 @@ impl Checker<'_> {
                 "summary" => FilterField::Summary,
                 "author" => FilterField::Author,
                 other => {
-                    self.error(&filter.referenced, Some(slug), format!("cannot filter on `{other}` (use title, link, summary or author)"));
+                    self.error(
+                        &filter.referenced,
+                        Some(slug),
+                        format!("cannot filter on `{other}` (use title, link, summary or author)"),
+                    );
                     continue;
                 }
             };
             match Regex::new(&filter.value.regex) {
                 Ok(regex) => out.push(Filter { field, regex }),
-                Err(e) => self.error(&filter.referenced, Some(slug), format!("invalid regex `{}`: {e}", filter.value.regex)),
+                Err(e) => self.error(
+                    &filter.referenced,
+                    Some(slug),
+                    format!("invalid regex `{}`: {e}", filter.value.regex),
+                ),
             }
         }
         out
@@ -523,10 +757,16 @@ impl Checker<'_> {
 
 fn field_sources(raw: &RawFeed) -> Vec<String> {
     let f = &raw.fields;
-    [&f.id, &f.title, &f.link, &f.date, &f.summary, &f.author, &f.image]
-        .iter()
-        .map(|field| field.as_ref().map_or_else(String::new, |f| format!("{:?}", f.value)))
-        .collect()
+    [
+        &f.id, &f.title, &f.link, &f.date, &f.summary, &f.author, &f.image,
+    ]
+    .iter()
+    .map(|field| {
+        field
+            .as_ref()
+            .map_or_else(String::new, |f| format!("{:?}", f.value))
+    })
+    .collect()
 }
 
 /// A short, stable digest (FNV-1a, 64 bit) of the given parts.

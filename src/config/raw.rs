@@ -4,8 +4,8 @@
 //! a silently ignored setting. Values that are checked later (URLs, selectors, zones,
 //! durations) are kept as `Spanned` strings so their errors can point at the line.
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
 
@@ -230,7 +230,9 @@ impl<'de> Deserialize<'de> for RawField {
         impl<'de> Visitor<'de> for FieldVisitor {
             type Value = RawField;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(r#"a selector such as "h3", "a@href", or a mapping with `select`, `attr`, …"#)
+                f.write_str(
+                    r#"a selector such as "h3", "a@href", or a mapping with `select`, `attr`, …"#,
+                )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 Ok(RawField::Short(v.to_owned()))

@@ -11,21 +11,37 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let mut total: u64 = 0;
     let mut rest = text;
     while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         if digits == 0 {
-            return Err(format!("invalid duration `{text}`: expected a number before `{rest}`"));
+            return Err(format!(
+                "invalid duration `{text}`: expected a number before `{rest}`"
+            ));
         }
-        let number: u64 = rest[..digits].parse().map_err(|_| format!("number too large in `{text}`"))?;
+        let number: u64 = rest[..digits]
+            .parse()
+            .map_err(|_| format!("number too large in `{text}`"))?;
         rest = rest[digits..].trim_start();
-        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c.is_whitespace()).unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c.is_whitespace())
+            .unwrap_or(rest.len());
         let seconds = match &rest[..unit_len] {
             "s" | "sec" | "secs" => 1,
             "m" | "min" | "mins" => 60,
             "h" | "hour" | "hours" => 3600,
             "d" | "day" | "days" => 86_400,
             "w" | "week" | "weeks" => 7 * 86_400,
-            "" => return Err(format!("invalid duration `{text}`: add a unit (s, m, h, d or w)")),
-            unit => return Err(format!("invalid duration `{text}`: unknown unit `{unit}` (use s, m, h, d or w)")),
+            "" => {
+                return Err(format!(
+                    "invalid duration `{text}`: add a unit (s, m, h, d or w)"
+                ));
+            }
+            unit => {
+                return Err(format!(
+                    "invalid duration `{text}`: unknown unit `{unit}` (use s, m, h, d or w)"
+                ));
+            }
         };
         total = number
             .checked_mul(seconds)
@@ -39,8 +55,12 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// Parses a byte size: `1048576`, `512KB`, `10MB`, `10MiB`, `1GB`.
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
-    let digits = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
-    let number: u64 = text[..digits].parse().map_err(|_| format!("invalid size `{text}`"))?;
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let number: u64 = text[..digits]
+        .parse()
+        .map_err(|_| format!("invalid size `{text}`"))?;
     let factor: u64 = match text[digits..].trim().to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "kb" | "k" => 1_000,
@@ -49,9 +69,15 @@ pub fn parse_size(text: &str) -> Result<u64, String> {
         "mib" => 1 << 20,
         "gb" | "g" => 1_000_000_000,
         "gib" => 1 << 30,
-        unit => return Err(format!("invalid size `{text}`: unknown unit `{unit}` (use KB, MB, KiB, MiB)")),
+        unit => {
+            return Err(format!(
+                "invalid size `{text}`: unknown unit `{unit}` (use KB, MB, KiB, MiB)"
+            ));
+        }
     };
-    number.checked_mul(factor).ok_or_else(|| format!("size `{text}` is too large"))
+    number
+        .checked_mul(factor)
+        .ok_or_else(|| format!("size `{text}` is too large"))
 }
 
 #[cfg(test)]
@@ -60,9 +86,15 @@ mod tests {
 
     #[test]
     fn durations() {
-        assert_eq!(parse_duration("30d").unwrap(), Duration::from_secs(30 * 86_400));
+        assert_eq!(
+            parse_duration("30d").unwrap(),
+            Duration::from_secs(30 * 86_400)
+        );
         assert_eq!(parse_duration("1h30m").unwrap(), Duration::from_secs(5_400));
-        assert_eq!(parse_duration("2 weeks").unwrap(), Duration::from_secs(14 * 86_400));
+        assert_eq!(
+            parse_duration("2 weeks").unwrap(),
+            Duration::from_secs(14 * 86_400)
+        );
         assert_eq!(parse_duration("45s").unwrap(), Duration::from_secs(45));
         assert!(parse_duration("30").unwrap_err().contains("unit"));
         assert!(parse_duration("3y").unwrap_err().contains("unknown unit"));

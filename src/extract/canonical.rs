@@ -9,14 +9,37 @@ use url::Url;
 
 /// Query parameters that only track the reader and never select content.
 const TRACKING_PARAMS: &[&str] = &[
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
-    "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id",
-    "wickedid", "rb_clickid", "s_cid", "ref_src", "cmpid", "ito", "__twitter_impression",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "twclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "oly_anon_id",
+    "oly_enc_id",
+    "vero_id",
+    "wickedid",
+    "rb_clickid",
+    "s_cid",
+    "ref_src",
+    "cmpid",
+    "ito",
+    "__twitter_impression",
 ];
 
 fn is_tracking(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    lower.starts_with("utm_") || lower.starts_with("pk_") || TRACKING_PARAMS.contains(&lower.as_str())
+    lower.starts_with("utm_")
+        || lower.starts_with("pk_")
+        || TRACKING_PARAMS.contains(&lower.as_str())
 }
 
 /// The canonical form of `url`: no fragment, no tracking parameters.
@@ -52,13 +75,25 @@ mod tests {
             canon("https://Example.COM:443/a/b?utm_source=x&id=7&fbclid=abc#comments"),
             "https://example.com/a/b?id=7"
         );
-        assert_eq!(canon("http://example.com:80/x?utm_medium=rss"), "http://example.com/x");
-        assert_eq!(canon("https://example.com/x?gclid=1&mc_cid=2&Utm_Campaign=3"), "https://example.com/x");
+        assert_eq!(
+            canon("http://example.com:80/x?utm_medium=rss"),
+            "http://example.com/x"
+        );
+        assert_eq!(
+            canon("https://example.com/x?gclid=1&mc_cid=2&Utm_Campaign=3"),
+            "https://example.com/x"
+        );
     }
 
     #[test]
     fn keeps_content_parameters_and_order() {
-        assert_eq!(canon("https://example.com/item?id=20863460&p=2"), "https://example.com/item?id=20863460&p=2");
-        assert_eq!(canon("https://example.com:8080/x"), "https://example.com:8080/x");
+        assert_eq!(
+            canon("https://example.com/item?id=20863460&p=2"),
+            "https://example.com/item?id=20863460&p=2"
+        );
+        assert_eq!(
+            canon("https://example.com:8080/x"),
+            "https://example.com:8080/x"
+        );
     }
 }

@@ -7,9 +7,12 @@ use url::Url;
 use super::{image, text};
 use crate::config::{FieldRule, Read, Scope};
 
-static HEADING: LazyLock<Selector> = LazyLock::new(|| Selector::parse("h1, h2, h3, h4, h5, h6").expect("valid selector"));
-static LINK: LazyLock<Selector> = LazyLock::new(|| Selector::parse("a[href]").expect("valid selector"));
-static TIME: LazyLock<Selector> = LazyLock::new(|| Selector::parse("time").expect("valid selector"));
+static HEADING: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("h1, h2, h3, h4, h5, h6").expect("valid selector"));
+static LINK: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("a[href]").expect("valid selector"));
+static TIME: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("time").expect("valid selector"));
 
 /// The raw values found in one card, before dates are parsed and ids made.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -30,7 +33,10 @@ fn scoped<'a>(card: ElementRef<'a>, scope: &Scope) -> Option<ElementRef<'a>> {
         Scope::NextSibling => card.next_siblings().find_map(ElementRef::wrap),
         Scope::PreviousSibling => card.prev_siblings().find_map(ElementRef::wrap),
         Scope::Parent => card.parent().and_then(ElementRef::wrap),
-        Scope::Closest(selector) => card.ancestors().filter_map(ElementRef::wrap).find(|el| selector.matches(el)),
+        Scope::Closest(selector) => card
+            .ancestors()
+            .filter_map(ElementRef::wrap)
+            .find(|el| selector.matches(el)),
     }
 }
 
@@ -58,7 +64,10 @@ pub fn read_string(card: ElementRef<'_>, rule: &FieldRule) -> Option<String> {
     let el = select(card, rule)?;
     let value = match &rule.read {
         Read::Text => element_text(el),
-        Read::Attr(names) => names.iter().find_map(|n| el.value().attr(n)).map(text::clean)?,
+        Read::Attr(names) => names
+            .iter()
+            .find_map(|n| el.value().attr(n))
+            .map(text::clean)?,
         Read::Html => el.inner_html(),
     };
     post_process(value, rule)
@@ -71,7 +80,11 @@ pub fn post_process(mut value: String, rule: &FieldRule) -> Option<String> {
     }
     if let Some(regex) = &rule.regex {
         let captures = regex.captures(&value)?;
-        value = captures.get(1).or_else(|| captures.get(0))?.as_str().to_owned();
+        value = captures
+            .get(1)
+            .or_else(|| captures.get(0))?
+            .as_str()
+            .to_owned();
     }
     let value = value.trim();
     (!value.is_empty()).then(|| value.to_owned())
@@ -80,10 +93,15 @@ pub fn post_process(mut value: String, rule: &FieldRule) -> Option<String> {
 /// A link from an href-like value: absolute, http(s) only, not a script or an anchor.
 pub fn resolve_link(value: &str, base: &Url) -> Option<Url> {
     let value = value.trim();
-    if value.is_empty() || value.starts_with('#') || value.to_ascii_lowercase().starts_with("javascript:") {
+    if value.is_empty()
+        || value.starts_with('#')
+        || value.to_ascii_lowercase().starts_with("javascript:")
+    {
         return None;
     }
-    base.join(value).ok().filter(|u| matches!(u.scheme(), "http" | "https"))
+    base.join(value)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
 }
 
 /// The link field: a configured rule reads `href` unless it names an attribute.
@@ -92,7 +110,13 @@ pub fn link(card: ElementRef<'_>, rule: Option<&FieldRule>, base: &Url) -> Optio
         Some(rule) => {
             let el = select(card, rule)?;
             let value = match &rule.read {
-                Read::Text | Read::Html => el.value().attr("href").map(str::to_owned).or_else(|| el.select(&LINK).next().and_then(|a| a.value().attr("href").map(str::to_owned)))?,
+                Read::Text | Read::Html => {
+                    el.value().attr("href").map(str::to_owned).or_else(|| {
+                        el.select(&LINK)
+                            .next()
+                            .and_then(|a| a.value().attr("href").map(str::to_owned))
+                    })?
+                }
                 Read::Attr(names) => names.iter().find_map(|n| el.value().attr(n))?.to_owned(),
             };
             resolve_link(&post_process(value, rule)?, base)
@@ -105,7 +129,8 @@ fn default_link(card: ElementRef<'_>, base: &Url) -> Option<Url> {
     if let Some(href) = card.value().attr("href") {
         return resolve_link(href, base);
     }
-    card.select(&LINK).find_map(|a| resolve_link(a.value().attr("href")?, base))
+    card.select(&LINK)
+        .find_map(|a| resolve_link(a.value().attr("href")?, base))
 }
 
 /// The title field: a rule, else the first heading, else the main link's text.
@@ -138,7 +163,11 @@ pub fn date_text(card: ElementRef<'_>, rule: Option<&FieldRule>) -> Option<Strin
         Some(rule) => read_string(card, rule),
         None => {
             let time = card.select(&TIME).next()?;
-            time.value().attr("datetime").map(text::clean).filter(|s| !s.is_empty()).or_else(|| Some(element_text(time)))
+            time.value()
+                .attr("datetime")
+                .map(text::clean)
+                .filter(|s| !s.is_empty())
+                .or_else(|| Some(element_text(time)))
         }
     }
 }
@@ -151,11 +180,17 @@ pub fn image(card: ElementRef<'_>, rule: Option<&FieldRule>, base: &Url) -> Opti
         Some(rule) => {
             let el = select(card, rule)?;
             match &rule.read {
-                Read::Attr(names) => names
-                    .iter()
-                    .filter_map(|n| el.value().attr(n))
-                    .find_map(|v| image::image_from_value(&post_process(v.to_owned(), rule)?, base)),
-                Read::Text | Read::Html => image::element_image(el, base).or_else(|| image::card_image(el, base)),
+                Read::Attr(names) => {
+                    names
+                        .iter()
+                        .filter_map(|n| el.value().attr(n))
+                        .find_map(|v| {
+                            image::image_from_value(&post_process(v.to_owned(), rule)?, base)
+                        })
+                }
+                Read::Text | Read::Html => {
+                    image::element_image(el, base).or_else(|| image::card_image(el, base))
+                }
             }
         }
     }

@@ -11,5 +11,8 @@ pub struct FeedCards {
 
 pub fn cards_for_feed(doc: &Html, _base: &Url) -> Option<FeedCards> {
     let items = super::card_selector("article")?;
-    (doc.select(&items.selector).count() >= 3).then(|| FeedCards { items, fields: Fields::default() })
+    (doc.select(&items.selector).count() >= 3).then(|| FeedCards {
+        items,
+        fields: Fields::default(),
+    })
 }

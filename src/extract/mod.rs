@@ -31,11 +31,24 @@ use date::DateContext;
 #[derive(Debug, thiserror::Error)]
 pub enum ExtractError {
     #[error("feed `{feed}`: no cards match `{selector}` on {url} (did the page change?)")]
-    NoCards { feed: String, url: Url, selector: String },
-    #[error("feed `{feed}`: could not find article cards on {url} automatically; set `items` (see `scrapefeed suggest {url}`)")]
+    NoCards {
+        feed: String,
+        url: Url,
+        selector: String,
+    },
+    #[error(
+        "feed `{feed}`: could not find article cards on {url} automatically; set `items` (see `scrapefeed suggest {url}`)"
+    )]
     NothingDetected { feed: String, url: Url },
-    #[error("feed `{feed}`: {cards} cards matched on {url} but none had both a title and a link ({why})")]
-    NoItems { feed: String, url: Url, cards: usize, why: String },
+    #[error(
+        "feed `{feed}`: {cards} cards matched on {url} but none had both a title and a link ({why})"
+    )]
+    NoItems {
+        feed: String,
+        url: Url,
+        cards: usize,
+        why: String,
+    },
 }
 
 /// What one page gave.
@@ -65,8 +78,10 @@ pub struct PageInfo<'a> {
     pub fetched_at: DateTime<Utc>,
 }
 
-static BASE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("base[href]").expect("valid selector"));
-static TITLE: LazyLock<Selector> = LazyLock::new(|| Selector::parse("title").expect("valid selector"));
+static BASE: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("base[href]").expect("valid selector"));
+static TITLE: LazyLock<Selector> =
+    LazyLock::new(|| Selector::parse("title").expect("valid selector"));
 
 /// Parses the page and extracts the feed's items.
 pub fn extract(feed: &Feed, html: &str, page: &PageInfo) -> Result<Extraction, ExtractError> {
@@ -80,21 +95,35 @@ pub fn extract(feed: &Feed, html: &str, page: &PageInfo) -> Result<Extraction, E
 pub fn parse_document(html: &str) -> Html {
     use html5ever::tendril::TendrilSink;
     let opts = html5ever::ParseOpts {
-        tree_builder: html5ever::tree_builder::TreeBuilderOpts { scripting_enabled: false, ..Default::default() },
+        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+            scripting_enabled: false,
+            ..Default::default()
+        },
         ..Default::default()
     };
-    html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts).one(html)
+    html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts)
+        .one(html)
 }
 
 /// Extracts from an already parsed document.
-pub fn extract_document(feed: &Feed, doc: &Html, page: &PageInfo) -> Result<Extraction, ExtractError> {
+pub fn extract_document(
+    feed: &Feed,
+    doc: &Html,
+    page: &PageInfo,
+) -> Result<Extraction, ExtractError> {
     let base = base_url(doc, page.url);
     let (cards, fields, card_source) = match &feed.items {
-        Some(items) => (doc.select(&items.selector).collect::<Vec<_>>(), feed.fields.clone(), items.source.clone()),
+        Some(items) => (
+            doc.select(&items.selector).collect::<Vec<_>>(),
+            feed.fields.clone(),
+            items.source.clone(),
+        ),
         None => {
-            let found = detect::cards_for_feed(doc, &base).ok_or_else(|| ExtractError::NothingDetected {
-                feed: feed.slug.clone(),
-                url: page.url.clone(),
+            let found = detect::cards_for_feed(doc, &base).ok_or_else(|| {
+                ExtractError::NothingDetected {
+                    feed: feed.slug.clone(),
+                    url: page.url.clone(),
+                }
             })?;
             let fields = merge_fields(&feed.fields, found.fields);
             let cards = doc.select(&found.items.selector).collect::<Vec<_>>();
@@ -102,15 +131,27 @@ pub fn extract_document(feed: &Feed, doc: &Html, page: &PageInfo) -> Result<Extr
         }
     };
     if cards.is_empty() {
-        return Err(ExtractError::NoCards { feed: feed.slug.clone(), url: page.url.clone(), selector: card_source });
+        return Err(ExtractError::NoCards {
+            feed: feed.slug.clone(),
+            url: page.url.clone(),
+            selector: card_source,
+        });
     }
     let mut out = Extraction {
         cards: cards.len(),
-        page_title: doc.select(&TITLE).next().map(card::element_text).filter(|t| !t.is_empty()),
+        page_title: doc
+            .select(&TITLE)
+            .next()
+            .map(card::element_text)
+            .filter(|t| !t.is_empty()),
         card_source,
         ..Extraction::default()
     };
-    let ctx = DateContext { now: page.fetched_at, tz: feed.timezone, format: feed.date_format.as_deref() };
+    let ctx = DateContext {
+        now: page.fetched_at,
+        tz: feed.timezone,
+        format: feed.date_format.as_deref(),
+    };
     let mut seen = HashSet::new();
     let mut missing_title = 0;
     for card_el in cards {
@@ -127,7 +168,10 @@ pub fn extract_document(feed: &Feed, doc: &Html, page: &PageInfo) -> Result<Extr
             }
             parsed
         });
-        let id = values.id.clone().unwrap_or_else(|| canonical::canonical_link(&link).to_string());
+        let id = values
+            .id
+            .clone()
+            .unwrap_or_else(|| canonical::canonical_link(&link).to_string());
         if !seen.insert(id.clone()) {
             out.duplicates += 1;
             continue;
@@ -137,7 +181,9 @@ pub fn extract_document(feed: &Feed, doc: &Html, page: &PageInfo) -> Result<Extr
             title,
             link,
             date,
-            summary: values.summary.as_deref().and_then(|s| summary::summary(s, fields.summary.as_ref(), &base, feed.summary_length)),
+            summary: values.summary.as_deref().and_then(|s| {
+                summary::summary(s, fields.summary.as_ref(), &base, feed.summary_length)
+            }),
             author: values.author.clone(),
             image: values.image.clone(),
         };
@@ -148,8 +194,17 @@ pub fn extract_document(feed: &Feed, doc: &Html, page: &PageInfo) -> Result<Extr
         }
     }
     if out.items.is_empty() && out.filtered == 0 {
-        let why = if missing_title == out.skipped { "no title found" } else { "no link found" };
-        return Err(ExtractError::NoItems { feed: feed.slug.clone(), url: page.url.clone(), cards: out.cards, why: why.into() });
+        let why = if missing_title == out.skipped {
+            "no title found"
+        } else {
+            "no link found"
+        };
+        return Err(ExtractError::NoItems {
+            feed: feed.slug.clone(),
+            url: page.url.clone(),
+            cards: out.cards,
+            why: why.into(),
+        });
     }
     Ok(out)
 }
@@ -169,12 +224,21 @@ fn merge_fields(configured: &Fields, detected: Fields) -> Fields {
 
 fn read_card(card_el: ElementRef<'_>, fields: &Fields, base: &Url, feed: &Feed) -> CardValues {
     let mut values = CardValues {
-        id: fields.id.as_ref().and_then(|rule| card::read_string(card_el, rule)),
+        id: fields
+            .id
+            .as_ref()
+            .and_then(|rule| card::read_string(card_el, rule)),
         title: card::title(card_el, fields.title.as_ref()),
         link: card::link(card_el, fields.link.as_ref(), base),
         date: card::date_text(card_el, fields.date.as_ref()),
-        summary: fields.summary.as_ref().and_then(|rule| card::read_string(card_el, rule)),
-        author: fields.author.as_ref().and_then(|rule| card::read_string(card_el, rule)),
+        summary: fields
+            .summary
+            .as_ref()
+            .and_then(|rule| card::read_string(card_el, rule)),
+        author: fields
+            .author
+            .as_ref()
+            .and_then(|rule| card::read_string(card_el, rule)),
         image: card::image(card_el, fields.image.as_ref(), base),
     };
     apply_templates(&mut values, fields);
@@ -200,7 +264,8 @@ fn apply_templates(values: &mut CardValues, fields: &Fields) {
         }
         text::clean(&out)
     };
-    let template_of = |rule: &Option<crate::config::FieldRule>| rule.as_ref().and_then(|r| r.template.clone());
+    let template_of =
+        |rule: &Option<crate::config::FieldRule>| rule.as_ref().and_then(|r| r.template.clone());
     if let Some(t) = template_of(&fields.title) {
         values.title = Some(fill(&t, snapshot.title.as_deref())).filter(|s| !s.is_empty());
     }
@@ -224,12 +289,23 @@ fn keeps(feed: &Feed, item: &Item) -> bool {
         match f {
             FilterField::Title => item.title.clone(),
             FilterField::Link => item.link.to_string(),
-            FilterField::Summary => item.summary.as_ref().map_or_else(String::new, |s| s.as_str().to_owned()),
+            FilterField::Summary => item
+                .summary
+                .as_ref()
+                .map_or_else(String::new, |s| s.as_str().to_owned()),
             FilterField::Author => item.author.clone().unwrap_or_default(),
         }
     };
-    let included = feed.include.is_empty() || feed.include.iter().any(|f| f.regex.is_match(&field(f.field)));
-    included && !feed.exclude.iter().any(|f| f.regex.is_match(&field(f.field)))
+    let included = feed.include.is_empty()
+        || feed
+            .include
+            .iter()
+            .any(|f| f.regex.is_match(&field(f.field)));
+    included
+        && !feed
+            .exclude
+            .iter()
+            .any(|f| f.regex.is_match(&field(f.field)))
 }
 
 /// Relative links resolve against `<base href>` (itself resolved against the page URL).
@@ -244,5 +320,8 @@ pub fn base_url(doc: &Html, page_url: &Url) -> Url {
 
 /// A card selector compiled from text, for detection results.
 pub fn card_selector(source: &str) -> Option<CardSelector> {
-    Selector::parse(source).ok().map(|selector| CardSelector { source: source.to_owned(), selector })
+    Selector::parse(source).ok().map(|selector| CardSelector {
+        source: source.to_owned(),
+        selector,
+    })
 }

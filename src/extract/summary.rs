@@ -7,7 +7,12 @@ use crate::config::{FieldRule, Read};
 use crate::item::Summary;
 
 /// Builds the published summary from the raw field value.
-pub fn summary(raw: &str, rule: Option<&FieldRule>, base: &Url, max_chars: usize) -> Option<Summary> {
+pub fn summary(
+    raw: &str,
+    rule: Option<&FieldRule>,
+    base: &Url,
+    max_chars: usize,
+) -> Option<Summary> {
     let html = rule.is_some_and(|r| r.read == Read::Html);
     let summary = if html {
         let clean = sanitize(raw, base);

@@ -34,7 +34,11 @@ pub struct HostPass {
 
 impl HostGate {
     pub fn new(per_host: usize, delay: Duration) -> HostGate {
-        HostGate { per_host: per_host.max(1), delay, hosts: Arc::default() }
+        HostGate {
+            per_host: per_host.max(1),
+            delay,
+            hosts: Arc::default(),
+        }
     }
 
     /// Waits until a request to `host` may start.
@@ -44,11 +48,19 @@ impl HostGate {
             hosts
                 .entry(host.to_ascii_lowercase())
                 .or_insert_with(|| {
-                    Arc::new(HostState { slots: Arc::new(Semaphore::new(self.per_host)), next_start: Default::default() })
+                    Arc::new(HostState {
+                        slots: Arc::new(Semaphore::new(self.per_host)),
+                        next_start: Default::default(),
+                    })
                 })
                 .clone()
         };
-        let permit = state.slots.clone().acquire_owned().await.expect("host semaphore is never closed");
+        let permit = state
+            .slots
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("host semaphore is never closed");
         let mut next_start = state.next_start.lock().await;
         if let Some(at) = *next_start {
             tokio::time::sleep_until(at).await;
@@ -71,7 +83,14 @@ mod tests {
             let _pass = gate.enter("example.org").await;
             starts.push(start.elapsed());
         }
-        assert_eq!(starts, [Duration::ZERO, Duration::from_secs(1), Duration::from_secs(2)]);
+        assert_eq!(
+            starts,
+            [
+                Duration::ZERO,
+                Duration::from_secs(1),
+                Duration::from_secs(2)
+            ]
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -88,7 +107,10 @@ mod tests {
         let gate = HostGate::new(1, Duration::ZERO);
         let first = gate.enter("a.example").await;
         let second = tokio::time::timeout(Duration::from_secs(10), gate.enter("a.example")).await;
-        assert!(second.is_err(), "a second request waits while the first is in flight");
+        assert!(
+            second.is_err(),
+            "a second request waits while the first is in flight"
+        );
         drop(first);
         let third = tokio::time::timeout(Duration::from_secs(10), gate.enter("a.example")).await;
         assert!(third.is_ok());

@@ -19,7 +19,11 @@ use crate::config::Settings;
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     #[error("GET {url}: HTTP {status}")]
-    Status { url: Url, status: u16, retry_after: Option<Duration> },
+    Status {
+        url: Url,
+        status: u16,
+        retry_after: Option<Duration>,
+    },
     #[error("GET {url}: timed out after {after:?}")]
     Timeout { url: Url, after: Duration },
     #[error("GET {url}: {message}")]
@@ -27,7 +31,10 @@ pub enum FetchError {
     #[error("GET {url}: the page is larger than the {limit}-byte limit (max_body)")]
     TooLarge { url: Url, limit: u64 },
     #[error("reading {path}: {source}")]
-    File { path: String, source: std::io::Error },
+    File {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
 }
@@ -106,7 +113,11 @@ impl Fetcher {
     }
 
     /// Fetches `url`, sending `validators` as If-None-Match / If-Modified-Since.
-    pub async fn fetch(&self, url: &Url, validators: Option<&Validators>) -> Result<Fetched, FetchError> {
+    pub async fn fetch(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+    ) -> Result<Fetched, FetchError> {
         if url.scheme() == "file" {
             return self.read_file(url).await.map(Fetched::Page);
         }
@@ -120,7 +131,10 @@ impl Fetcher {
                 request = request.header(header::IF_MODIFIED_SINCE, modified);
             }
         }
-        let response = request.send().await.map_err(|e| self.network_error(url, e))?;
+        let response = request
+            .send()
+            .await
+            .map_err(|e| self.network_error(url, e))?;
         let status = response.status();
         if status == reqwest::StatusCode::NOT_MODIFIED {
             return Ok(Fetched::NotModified);
@@ -132,21 +146,43 @@ impl Fetcher {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .map(Duration::from_secs);
-            return Err(FetchError::Status { url: url.clone(), status: status.as_u16(), retry_after });
+            return Err(FetchError::Status {
+                url: url.clone(),
+                status: status.as_u16(),
+                retry_after,
+            });
         }
         let final_url = response.url().clone();
-        let header_text = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_owned);
-        let validators = Validators { etag: header_text(header::ETAG), last_modified: header_text(header::LAST_MODIFIED) };
+        let header_text = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let validators = Validators {
+            etag: header_text(header::ETAG),
+            last_modified: header_text(header::LAST_MODIFIED),
+        };
         let content_type = header_text(header::CONTENT_TYPE);
-        if response.content_length().is_some_and(|len| len > self.max_body) {
-            return Err(FetchError::TooLarge { url: url.clone(), limit: self.max_body });
+        if response
+            .content_length()
+            .is_some_and(|len| len > self.max_body)
+        {
+            return Err(FetchError::TooLarge {
+                url: url.clone(),
+                limit: self.max_body,
+            });
         }
         let mut body = Vec::new();
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| self.network_error(url, e))?;
             if (body.len() + chunk.len()) as u64 > self.max_body {
-                return Err(FetchError::TooLarge { url: url.clone(), limit: self.max_body });
+                return Err(FetchError::TooLarge {
+                    url: url.clone(),
+                    limit: self.max_body,
+                });
             }
             body.extend_from_slice(&chunk);
         }
@@ -169,9 +205,15 @@ impl Fetcher {
         })?;
         let body = tokio::fs::read(&path)
             .await
-            .map_err(|source| FetchError::File { path: path.display().to_string(), source })?;
+            .map_err(|source| FetchError::File {
+                path: path.display().to_string(),
+                source,
+            })?;
         if body.len() as u64 > self.max_body {
-            return Err(FetchError::TooLarge { url: url.clone(), limit: self.max_body });
+            return Err(FetchError::TooLarge {
+                url: url.clone(),
+                limit: self.max_body,
+            });
         }
         let decoded = charset::decode_page(&body, None);
         Ok(Page {
@@ -187,7 +229,10 @@ impl Fetcher {
 
     fn network_error(&self, url: &Url, error: reqwest::Error) -> FetchError {
         if error.is_timeout() {
-            return FetchError::Timeout { url: url.clone(), after: self.timeout };
+            return FetchError::Timeout {
+                url: url.clone(),
+                after: self.timeout,
+            };
         }
         // The innermost cause says what really happened (refused, DNS, TLS …).
         let mut message = error.to_string();
@@ -196,6 +241,9 @@ impl Fetcher {
             message = cause.to_string();
             source = cause.source();
         }
-        FetchError::Network { url: url.clone(), message }
+        FetchError::Network {
+            url: url.clone(),
+            message,
+        }
     }
 }

@@ -3,16 +3,22 @@
 //! Every entry has an id, title, updated and an alternate link; the feed has an author
 //! (the site) so entries without one are still valid; images are `enclosure` links.
 
-use atom_syndication::{Content, Entry as AtomEntry, Feed, FixedDateTime, Generator, Link, Person, Text};
+use atom_syndication::{
+    Content, Entry as AtomEntry, Feed, FixedDateTime, Generator, Link, Person, Text,
+};
 use url::Url;
 
-use super::{html, Channel, PublishError};
+use super::{Channel, PublishError, html};
 use crate::config::Format;
 use crate::item::Entry;
 
 pub fn render(channel: &Channel, entries: &[Entry]) -> Result<Vec<u8>, PublishError> {
     let self_url = channel.self_url(Format::Atom);
-    let mut links = vec![link(channel.page_url.as_str(), "alternate", Some("text/html"))];
+    let mut links = vec![link(
+        channel.page_url.as_str(),
+        "alternate",
+        Some("text/html"),
+    )];
     if let Some(url) = &self_url {
         links.push(link(url.as_str(), "self", Some("application/atom+xml")));
     }
@@ -21,20 +27,35 @@ pub fn render(channel: &Channel, entries: &[Entry]) -> Result<Vec<u8>, PublishEr
         title: Text::plain(channel.title.clone()),
         subtitle: Some(Text::plain(channel.description.clone())),
         updated: fixed(channel.updated),
-        authors: vec![Person { name: channel.site_name(), uri: Some(site_root(&channel.page_url)), email: None, extensions: Default::default() }],
+        authors: vec![Person {
+            name: channel.site_name(),
+            uri: Some(site_root(&channel.page_url)),
+            email: None,
+            extensions: Default::default(),
+        }],
         links,
         generator: Some(Generator {
             value: "scrapefeed".into(),
             uri: None,
             version: Some(env!("CARGO_PKG_VERSION").into()),
         }),
-        entries: entries.iter().zip(distinct_updated(entries)).map(|(e, updated)| entry(channel, e, updated)).collect(),
+        entries: entries
+            .iter()
+            .zip(distinct_updated(entries))
+            .map(|(e, updated)| entry(channel, e, updated))
+            .collect(),
         ..Feed::default()
     };
-    let config = atom_syndication::WriteConfig { write_document_declaration: true, indent_size: Some(2) };
+    let config = atom_syndication::WriteConfig {
+        write_document_declaration: true,
+        indent_size: Some(2),
+    };
     let mut out = feed
         .write_with_config(Vec::new(), config)
-        .map_err(|e| PublishError::Render { format: "Atom", message: e.to_string() })?;
+        .map_err(|e| PublishError::Render {
+            format: "Atom",
+            message: e.to_string(),
+        })?;
     out.push(b'\n');
     Ok(out)
 }
@@ -67,11 +88,22 @@ fn entry(channel: &Channel, entry: &Entry, updated: chrono::DateTime<chrono::Utc
         title: Text::plain(item.title.clone()),
         updated: fixed(updated),
         published: Some(fixed(entry.published.min(updated))),
-        authors: item.author.iter().map(|name| Person { name: name.clone(), email: None, uri: None, extensions: Default::default() }).collect(),
+        authors: item
+            .author
+            .iter()
+            .map(|name| Person {
+                name: name.clone(),
+                email: None,
+                uri: None,
+                extensions: Default::default(),
+            })
+            .collect(),
         links,
         // Readers (and the validator) want some text for every entry: the title when
         // the page gave no summary or image.
-        summary: Some(html::body(entry).map_or_else(|| Text::plain(item.title.clone()), Text::html)),
+        summary: Some(
+            html::body(entry).map_or_else(|| Text::plain(item.title.clone()), Text::html),
+        ),
         content: None::<Content>,
         ..AtomEntry::default()
     }

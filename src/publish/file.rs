@@ -39,7 +39,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map_or_else(|| "feed".into(), |n| n.to_string_lossy().into_owned());
+    let name = path
+        .file_name()
+        .map_or_else(|| "feed".into(), |n| n.to_string_lossy().into_owned());
     path.with_file_name(format!(".{name}.{}{TEMP_MARKER}", std::process::id()))
 }
 
@@ -72,12 +74,21 @@ mod tests {
         let path = dir.path().join("feed.xml");
         assert!(write_if_changed(&path, b"one").unwrap());
         let old = SystemTime::now() - Duration::from_secs(3600);
-        File::options().write(true).open(&path).unwrap().set_modified(old).unwrap();
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
         assert!(!write_if_changed(&path, b"one").unwrap());
         assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), old);
         assert!(write_if_changed(&path, b"two").unwrap());
         assert_eq!(fs::read(&path).unwrap(), b"two");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file is left"
+        );
     }
 
     #[test]

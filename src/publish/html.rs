@@ -23,7 +23,10 @@ pub fn body(entry: &Entry) -> Option<String> {
     let item = &entry.item;
     let mut out = String::new();
     if let Some(image) = &item.image {
-        out.push_str(&format!(r#"<p><img src="{}" alt=""></p>"#, escape(image.as_str())));
+        out.push_str(&format!(
+            r#"<p><img src="{}" alt=""></p>"#,
+            escape(image.as_str())
+        ));
     }
     match &item.summary {
         Some(Summary::Text(text)) => out.push_str(&format!("<p>{}</p>", escape(text))),

@@ -21,9 +21,15 @@ use crate::item::Entry;
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
     #[error("writing {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("rendering the {format} feed: {message}")]
-    Render { format: &'static str, message: String },
+    Render {
+        format: &'static str,
+        message: String,
+    },
 }
 
 /// What a feed says about itself.
@@ -44,12 +50,16 @@ impl Channel {
     /// The public URL of this feed's file in `format`, when `base_url` is set.
     pub fn self_url(&self, format: Format) -> Option<Url> {
         let base = self.base_url.as_ref()?;
-        base.join(&format!("{}.{}", self.slug, format.extension())).ok()
+        base.join(&format!("{}.{}", self.slug, format.extension()))
+            .ok()
     }
 
     /// The name of the site, used where a feed needs an author.
     pub fn site_name(&self) -> String {
-        self.page_url.host_str().map_or_else(|| self.title.clone(), |h| h.trim_start_matches("www.").to_owned())
+        self.page_url.host_str().map_or_else(
+            || self.title.clone(),
+            |h| h.trim_start_matches("www.").to_owned(),
+        )
     }
 }
 
@@ -61,14 +71,26 @@ pub struct Published {
 }
 
 /// Renders every configured format and writes the files that changed.
-pub fn publish(config: &Config, feed: &Feed, channel: &Channel, entries: &[Entry]) -> Result<Published, PublishError> {
+pub fn publish(
+    config: &Config,
+    feed: &Feed,
+    channel: &Channel,
+    entries: &[Entry],
+) -> Result<Published, PublishError> {
     let dir = &config.settings.output_dir;
-    std::fs::create_dir_all(dir).map_err(|source| PublishError::Write { path: dir.clone(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| PublishError::Write {
+        path: dir.clone(),
+        source,
+    })?;
     let mut published = Published::default();
     for &format in &feed.formats {
         let bytes = render(format, channel, entries)?;
         let path = config.output_path(feed, format);
-        let wrote = file::write_if_changed(&path, &bytes).map_err(|source| PublishError::Write { path: path.clone(), source })?;
+        let wrote =
+            file::write_if_changed(&path, &bytes).map_err(|source| PublishError::Write {
+                path: path.clone(),
+                source,
+            })?;
         if wrote {
             published.written.push(path);
         } else {
@@ -79,7 +101,11 @@ pub fn publish(config: &Config, feed: &Feed, channel: &Channel, entries: &[Entry
 }
 
 /// Renders one format.
-pub fn render(format: Format, channel: &Channel, entries: &[Entry]) -> Result<Vec<u8>, PublishError> {
+pub fn render(
+    format: Format,
+    channel: &Channel,
+    entries: &[Entry],
+) -> Result<Vec<u8>, PublishError> {
     match format {
         Format::Rss => rss::render(channel, entries),
         Format::Atom => atom::render(channel, entries),

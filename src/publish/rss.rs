@@ -7,12 +7,12 @@
 
 use std::collections::BTreeMap;
 
+use ::rss::extension::Extension;
 use ::rss::extension::atom::{AtomExtension, Link};
 use ::rss::extension::dublincore::DublinCoreExtension;
-use ::rss::extension::Extension;
 use ::rss::{Channel as RssChannel, Guid, Item as RssItem};
 
-use super::{html, Channel, PublishError};
+use super::{Channel, PublishError, html};
 use crate::config::Format;
 use crate::item::Entry;
 
@@ -44,7 +44,10 @@ pub fn render(channel: &Channel, entries: &[Entry]) -> Result<Vec<u8>, PublishEr
     }
     let mut out = rss
         .pretty_write_to(Vec::new(), b' ', 2)
-        .map_err(|e| PublishError::Render { format: "RSS", message: e.to_string() })?;
+        .map_err(|e| PublishError::Render {
+            format: "RSS",
+            message: e.to_string(),
+        })?;
     out.push(b'\n');
     Ok(out)
 }
@@ -55,24 +58,39 @@ fn item(entry: &Entry) -> RssItem {
     let mut rss_item = RssItem {
         title: Some(item.title.clone()),
         link: Some(link.clone()),
-        guid: Some(Guid { permalink: item.id == link, value: item.id.clone() }),
+        guid: Some(Guid {
+            permalink: item.id == link,
+            value: item.id.clone(),
+        }),
         pub_date: Some(entry.published.to_rfc2822()),
         description: html::body(entry),
         ..RssItem::default()
     };
     if let Some(author) = &item.author {
-        rss_item.dublin_core_ext = Some(DublinCoreExtension { creators: vec![author.clone()], ..Default::default() });
+        rss_item.dublin_core_ext = Some(DublinCoreExtension {
+            creators: vec![author.clone()],
+            ..Default::default()
+        });
     }
     if let Some(image) = &item.image {
         let url = image.to_string();
         let element = |name: &str, attrs: &[(&str, &str)]| Extension {
             name: format!("media:{name}"),
-            attrs: attrs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            attrs: attrs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
             ..Extension::default()
         };
         let mut media = BTreeMap::new();
-        media.insert("content".to_owned(), vec![element("content", &[("url", &url), ("medium", "image")])]);
-        media.insert("thumbnail".to_owned(), vec![element("thumbnail", &[("url", &url)])]);
+        media.insert(
+            "content".to_owned(),
+            vec![element("content", &[("url", &url), ("medium", "image")])],
+        );
+        media.insert(
+            "thumbnail".to_owned(),
+            vec![element("thumbnail", &[("url", &url)])],
+        );
         rss_item.extensions.insert("media".to_owned(), media);
     }
     rss_item

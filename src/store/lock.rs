@@ -23,18 +23,33 @@ pub struct StoreLock {
 impl StoreLock {
     /// Takes the lock or says who holds it.
     pub fn acquire(state_dir: &Path) -> Result<StoreLock, StoreError> {
-        std::fs::create_dir_all(state_dir)
-            .map_err(|source| StoreError::LockIo { path: state_dir.to_path_buf(), source })?;
+        std::fs::create_dir_all(state_dir).map_err(|source| StoreError::LockIo {
+            path: state_dir.to_path_buf(),
+            source,
+        })?;
         let path = state_dir.join(LOCK_FILE);
-        let io = |source| StoreError::LockIo { path: path.clone(), source };
-        let mut file = File::options().read(true).write(true).create(true).truncate(false).open(&path).map_err(io)?;
+        let io = |source| StoreError::LockIo {
+            path: path.clone(),
+            source,
+        };
+        let mut file = File::options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io)?;
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 let mut owner = String::new();
                 let _ = file.read_to_string(&mut owner);
                 let owner = owner.trim();
-                let who = if owner.is_empty() { "another process".to_owned() } else { format!("process {owner}") };
+                let who = if owner.is_empty() {
+                    "another process".to_owned()
+                } else {
+                    format!("process {owner}")
+                };
                 return Err(StoreError::Locked(format!(
                     "another scrapefeed is already running on this store: {} is locked by {who}; stop it first (check, preview and status still work beside it)",
                     path.display()

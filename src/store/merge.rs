@@ -8,10 +8,10 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{OptionalExtension, Row, Transaction, params};
 use url::Url;
 
-use super::{time, Store, StoreError};
+use super::{Store, StoreError, time};
 use crate::fetch::Validators;
 use crate::item::{Entry, Item, Summary};
 
@@ -49,7 +49,8 @@ pub struct MergeOutcome {
     pub entries: Vec<Entry>,
 }
 
-const ENTRY_COLUMNS: &str = "id, title, link, summary, summary_html, author, image, published, updated";
+const ENTRY_COLUMNS: &str =
+    "id, title, link, summary, summary_html, author, image, published, updated";
 
 impl Store {
     /// Merges a page into the feed's history and records the refresh's success.
@@ -64,7 +65,9 @@ impl Store {
     /// The newest `max_items` entries of a feed, newest first.
     pub fn entries(&self, slug: &str, max_items: usize) -> Result<Vec<Entry>, StoreError> {
         let conn = self.conn();
-        let tx = conn.unchecked_transaction().map_err(|e| self.sql_error(e))?;
+        let tx = conn
+            .unchecked_transaction()
+            .map_err(|e| self.sql_error(e))?;
         entries(&tx, slug, max_items).map_err(|e| self.sql_error(e))
     }
 }
@@ -81,7 +84,9 @@ fn merge_in(tx: &Transaction, m: &Merge) -> rusqlite::Result<MergeOutcome> {
                                 published, updated, first_seen, last_seen, page_order)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?10, ?11)",
         )?;
-        let mut touch = tx.prepare_cached("UPDATE items SET last_seen = ?3, link = ?4 WHERE feed = ?1 AND id = ?2")?;
+        let mut touch = tx.prepare_cached(
+            "UPDATE items SET last_seen = ?3, link = ?4 WHERE feed = ?1 AND id = ?2",
+        )?;
         let mut change = tx.prepare_cached(
             "UPDATE items SET title = ?3, summary = ?4, summary_html = ?5, author = ?6, image = ?7,
                               updated = ?8, last_seen = ?8, link = ?9
@@ -90,26 +95,56 @@ fn merge_in(tx: &Transaction, m: &Merge) -> rusqlite::Result<MergeOutcome> {
         for (order, item) in m.items.iter().enumerate() {
             let (summary, html) = summary_columns(item.summary.as_ref());
             let image = item.image.as_ref().map(Url::as_str);
-            let stored: Option<(String, Option<String>, bool, Option<String>, Option<String>)> = find
-                .query_row(params![m.slug, item.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            let stored: Option<(String, Option<String>, bool, Option<String>, Option<String>)> =
+                find.query_row(params![m.slug, item.id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
                 .optional()?;
             match stored {
                 None => {
                     // Items first seen together without a page date keep their page order
                     // as one-second steps, so readers sort them as the page does.
-                    let published = item.date.map_or(now - order as i64, |d| d.timestamp().min(now));
+                    let published = item
+                        .date
+                        .map_or(now - order as i64, |d| d.timestamp().min(now));
                     insert.execute(params![
-                        m.slug, item.id, item.title, item.link.as_str(), summary, html, item.author, image,
-                        published, now, order as i64
+                        m.slug,
+                        item.id,
+                        item.title,
+                        item.link.as_str(),
+                        summary,
+                        html,
+                        item.author,
+                        image,
+                        published,
+                        now,
+                        order as i64
                     ])?;
                     new += 1;
                 }
-                Some(old) if old == (item.title.clone(), summary.clone(), html, item.author.clone(), image.map(str::to_owned)) => {
+                Some(old)
+                    if old
+                        == (
+                            item.title.clone(),
+                            summary.clone(),
+                            html,
+                            item.author.clone(),
+                            image.map(str::to_owned),
+                        ) =>
+                {
                     touch.execute(params![m.slug, item.id, now, item.link.as_str()])?;
                 }
                 Some(_) => {
                     change.execute(params![
-                        m.slug, item.id, item.title, summary, html, item.author, image, now, item.link.as_str()
+                        m.slug,
+                        item.id,
+                        item.title,
+                        summary,
+                        html,
+                        item.author,
+                        image,
+                        now,
+                        item.link.as_str()
                     ])?;
                     updated += 1;
                 }
@@ -121,15 +156,27 @@ fn merge_in(tx: &Transaction, m: &Merge) -> rusqlite::Result<MergeOutcome> {
         "DELETE FROM items WHERE feed = ?1 AND last_seen < ?2",
         params![m.slug, now.saturating_sub(keep)],
     )?;
-    let total: i64 = tx.query_row("SELECT COUNT(*) FROM items WHERE feed = ?1", [m.slug], |r| r.get(0))?;
+    let total: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM items WHERE feed = ?1",
+        [m.slug],
+        |r| r.get(0),
+    )?;
     let entries = entries(tx, m.slug, m.max_items)?;
     let digest = digest(m.meta, &entries);
     let previous: Option<(Option<String>, Option<i64>)> = tx
-        .query_row("SELECT digest, last_change FROM feeds WHERE slug = ?1", [m.slug], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row(
+            "SELECT digest, last_change FROM feeds WHERE slug = ?1",
+            [m.slug],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
         .optional()?;
     let (old_digest, old_change) = previous.unwrap_or((None, None));
     let changed = old_digest.as_deref() != Some(digest.as_str());
-    let last_change = if changed { now } else { old_change.unwrap_or(now) };
+    let last_change = if changed {
+        now
+    } else {
+        old_change.unwrap_or(now)
+    };
     tx.execute(
         "INSERT INTO feeds (slug, fingerprint, url, etag, last_modified, last_attempt, last_success,
                             failures, cards, last_change, digest, detected)
@@ -177,7 +224,13 @@ fn entry_from_row(row: &Row) -> rusqlite::Result<Option<Entry>> {
         return Ok(None);
     };
     let is_html: bool = row.get(4)?;
-    let summary = row.get::<_, Option<String>>(3)?.map(|s| if is_html { Summary::Html(s) } else { Summary::Text(s) });
+    let summary = row.get::<_, Option<String>>(3)?.map(|s| {
+        if is_html {
+            Summary::Html(s)
+        } else {
+            Summary::Text(s)
+        }
+    });
     let published = time(Some(row.get(7)?)).unwrap_or_default();
     let updated = time(Some(row.get(8)?)).unwrap_or(published);
     Ok(Some(Entry {
@@ -188,7 +241,9 @@ fn entry_from_row(row: &Row) -> rusqlite::Result<Option<Entry>> {
             date: None,
             summary,
             author: row.get(5)?,
-            image: row.get::<_, Option<String>>(6)?.and_then(|s| Url::parse(&s).ok()),
+            image: row
+                .get::<_, Option<String>>(6)?
+                .and_then(|s| Url::parse(&s).ok()),
         },
         published,
         updated,

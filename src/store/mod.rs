@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension, params};
 
-pub use lock::{StoreLock, LOCK_FILE};
+pub use lock::{LOCK_FILE, StoreLock};
 pub use merge::{Merge, MergeOutcome};
 
 use crate::fetch::Validators;
@@ -30,11 +30,17 @@ pub enum StoreError {
     #[error("store {path}: {message}")]
     Open { path: PathBuf, message: String },
     #[error("store {path}: {source}")]
-    Sql { path: PathBuf, source: rusqlite::Error },
+    Sql {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error("{0}")]
     Locked(String),
     #[error("lock file {path}: {source}")]
-    LockIo { path: PathBuf, source: std::io::Error },
+    LockIo {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// A handle to the store, cheap to clone and shared by all refreshes.
@@ -78,13 +84,25 @@ impl Store {
 
     /// Opens a store file directly.
     pub fn open_file(path: &Path) -> Result<Store, StoreError> {
-        let sql = |source| StoreError::Sql { path: path.to_path_buf(), source };
+        let sql = |source| StoreError::Sql {
+            path: path.to_path_buf(),
+            source,
+        };
         let mut conn = Connection::open(path).map_err(sql)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10)).map_err(sql)?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(sql)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(sql)?;
-        schema::migrate(&mut conn).map_err(|message| StoreError::Open { path: path.to_path_buf(), message })?;
-        Ok(Store { path: path.to_path_buf(), conn: Arc::new(Mutex::new(conn)) })
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(sql)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(sql)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(sql)?;
+        schema::migrate(&mut conn).map_err(|message| StoreError::Open {
+            path: path.to_path_buf(),
+            message,
+        })?;
+        Ok(Store {
+            path: path.to_path_buf(),
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -94,16 +112,23 @@ impl Store {
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent (transactions
         // roll back on drop), so a poisoned lock is safe to reuse.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn sql_error(&self, source: rusqlite::Error) -> StoreError {
-        StoreError::Sql { path: self.path.clone(), source }
+        StoreError::Sql {
+            path: self.path.clone(),
+            source,
+        }
     }
 
     /// The schema version of the open store.
     pub fn schema_version(&self) -> Result<i64, StoreError> {
-        self.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| self.sql_error(e))
+        self.conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.sql_error(e))
     }
 
     /// What the store knows about `slug` (defaults when it has never run).
@@ -143,15 +168,28 @@ impl Store {
     pub fn feeds(&self) -> Result<Vec<(String, FeedRecord)>, StoreError> {
         let slugs: Vec<String> = {
             let conn = self.conn();
-            let mut stmt = conn.prepare("SELECT slug FROM feeds ORDER BY slug").map_err(|e| self.sql_error(e))?;
-            let rows = stmt.query_map([], |r| r.get(0)).map_err(|e| self.sql_error(e))?;
-            rows.collect::<Result<_, _>>().map_err(|e| self.sql_error(e))?
+            let mut stmt = conn
+                .prepare("SELECT slug FROM feeds ORDER BY slug")
+                .map_err(|e| self.sql_error(e))?;
+            let rows = stmt
+                .query_map([], |r| r.get(0))
+                .map_err(|e| self.sql_error(e))?;
+            rows.collect::<Result<_, _>>()
+                .map_err(|e| self.sql_error(e))?
         };
-        slugs.into_iter().map(|slug| self.feed(&slug).map(|r| (slug, r))).collect()
+        slugs
+            .into_iter()
+            .map(|slug| self.feed(&slug).map(|r| (slug, r)))
+            .collect()
     }
 
     /// Records a failed refresh: the feed's items and files stay as they were.
-    pub fn record_failure(&self, slug: &str, error: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    pub fn record_failure(
+        &self,
+        slug: &str,
+        error: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         self.conn()
             .execute(
                 "INSERT INTO feeds (slug, last_attempt, last_error, last_error_at, failures)
@@ -189,7 +227,12 @@ impl Store {
 
     /// Drops the HTTP validators and remembered detection of a feed whose configuration
     /// changed, so the next fetch is a full one.
-    pub fn forget_config_state(&self, slug: &str, fingerprint: &str, url: &str) -> Result<bool, StoreError> {
+    pub fn forget_config_state(
+        &self,
+        slug: &str,
+        fingerprint: &str,
+        url: &str,
+    ) -> Result<bool, StoreError> {
         let changed = self
             .conn()
             .execute(

@@ -56,13 +56,19 @@ const MIGRATIONS: [&str; 2] = [V1, V2];
 /// Brings the schema up to `VERSION`.
 pub fn migrate(conn: &mut Connection) -> Result<i64, String> {
     let tx = conn.transaction().map_err(|e| e.to_string())?;
-    let found: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(|e| e.to_string())?;
+    let found: i64 = tx
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .map_err(|e| e.to_string())?;
     if found > VERSION {
         return Err(format!(
             "the store has schema version {found}, newer than this scrapefeed understands ({VERSION}); upgrade scrapefeed"
         ));
     }
-    for (index, step) in MIGRATIONS.iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
+    for (index, step) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(found).unwrap_or(0))
+    {
         apply(&tx, step, index as i64 + 1)?;
     }
     tx.commit().map_err(|e| e.to_string())?;
@@ -70,8 +76,10 @@ pub fn migrate(conn: &mut Connection) -> Result<i64, String> {
 }
 
 fn apply(tx: &Transaction, sql: &str, version: i64) -> Result<(), String> {
-    tx.execute_batch(sql).map_err(|e| format!("migrating to schema version {version}: {e}"))?;
-    tx.pragma_update(None, "user_version", version).map_err(|e| e.to_string())
+    tx.execute_batch(sql)
+        .map_err(|e| format!("migrating to schema version {version}: {e}"))?;
+    tx.pragma_update(None, "user_version", version)
+        .map_err(|e| e.to_string())
 }
 
 /// Creates a store at exactly schema version 1 (for compatibility tests and fixtures).

@@ -1,0 +1,320 @@
+//! The daemon behind `scrapefeed run`: every feed on its schedule, for months.
+//!
+//! One loop owns all state. It sleeps until the next feed is due (or a minute at most,
+//! so a suspend or a clock change is noticed), starts due refreshes as tasks bounded by
+//! `concurrency`, reloads feeds.yaml on SIGHUP or when the file changes, and on
+//! shutdown lets refreshes in flight finish within the grace period. Signals arrive as
+//! a `Control`, so tests drive the daemon without sending any.
+
+pub mod clock;
+pub mod notify;
+pub mod plan;
+pub mod reload;
+pub mod signals;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{Notify, Semaphore};
+use tokio::task::{Id, JoinSet};
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{self, Config, Feed};
+use crate::fetch::FetchError;
+use crate::publish::file::remove_stale_temp_files;
+use crate::refresh::{self, Context, Outcome, Report};
+use crate::store::{Store, StoreError, StoreLock};
+use clock::Clock;
+use plan::Plan;
+use reload::{ConfigDiff, ConfigWatch};
+
+pub use plan::next_run;
+
+/// The longest the loop sleeps without looking at the clock again.
+const MAX_SLEEP: Duration = Duration::from_secs(60);
+/// How often feeds.yaml is checked for changes.
+const WATCH_EVERY: Duration = Duration::from_secs(1);
+
+/// How the outside world steers the daemon.
+#[derive(Debug, Clone, Default)]
+pub struct Control {
+    /// Stop starting work; let refreshes in flight finish within the grace period.
+    pub shutdown: CancellationToken,
+    /// Stop now (a second signal).
+    pub force: CancellationToken,
+    /// Reload feeds.yaml.
+    pub reload: Arc<Notify>,
+}
+
+/// Why the daemon could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+}
+
+/// Runs until `control.shutdown` (then drains) or `control.force`.
+pub async fn run(
+    path: &Path,
+    config: Config,
+    control: Control,
+    clock: Arc<dyn Clock>,
+) -> Result<(), DaemonError> {
+    let _lock = StoreLock::acquire(&config.settings.state_dir)?;
+    let store = Store::open(&config.settings.state_dir)?;
+    if let Ok(removed @ 1..) = remove_stale_temp_files(&config.settings.output_dir) {
+        tracing::info!("removed {removed} temporary file(s) left by an interrupted run");
+    }
+    let config = Arc::new(config);
+    let mut daemon = Daemon {
+        path: path.to_path_buf(),
+        limit: Arc::new(Semaphore::new(config.settings.concurrency)),
+        ctx: Context::new(config.clone(), store)?,
+        config,
+        plan: Plan::default(),
+        tasks: JoinSet::new(),
+        task_feeds: HashMap::new(),
+        failing: HashMap::new(),
+        clock,
+    };
+    let now = daemon.clock.now();
+    for feed in &daemon.config.feeds {
+        daemon
+            .plan
+            .add(feed, now, daemon.config.settings.run_at_start);
+    }
+    tracing::info!(
+        "scrapefeed {} running {} feed(s) from {}",
+        env!("CARGO_PKG_VERSION"),
+        daemon.config.feeds.len(),
+        path.display()
+    );
+    notify::ready(&daemon.status_line());
+    daemon.run(&control).await;
+    notify::stopping();
+    daemon.drain(&control).await;
+    Ok(())
+}
+
+struct Daemon {
+    path: PathBuf,
+    config: Arc<Config>,
+    ctx: Context,
+    limit: Arc<Semaphore>,
+    plan: Plan,
+    tasks: JoinSet<Report>,
+    task_feeds: HashMap<Id, String>,
+    /// Feeds whose last refresh failed, with the error.
+    failing: HashMap<String, String>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Daemon {
+    async fn run(&mut self, control: &Control) {
+        let mut watch = ConfigWatch::new(&self.path);
+        let mut watch_tick = tokio::time::interval(WATCH_EVERY);
+        let watchdog_every = notify::watchdog_interval().unwrap_or(Duration::from_secs(3600));
+        let mut watchdog = tokio::time::interval(watchdog_every);
+        loop {
+            self.start_due();
+            let sleep = self.sleep_time();
+            tokio::select! {
+                () = control.shutdown.cancelled() => return,
+                () = control.reload.notified() => {
+                    self.reload();
+                    watch.settle();
+                }
+                _ = watch_tick.tick() => {
+                    if watch.poll() {
+                        tracing::info!("{} changed on disk", self.path.display());
+                        self.reload();
+                    }
+                }
+                _ = watchdog.tick() => notify::watchdog(),
+                Some(done) = self.tasks.join_next_with_id() => self.finished(done),
+                () = tokio::time::sleep(sleep) => {}
+            }
+        }
+    }
+
+    fn sleep_time(&self) -> Duration {
+        let now = self.clock.now();
+        self.plan.next_due().map_or(MAX_SLEEP, |due| {
+            (due - now)
+                .to_std()
+                .unwrap_or(Duration::ZERO)
+                .min(MAX_SLEEP)
+        })
+    }
+
+    fn start_due(&mut self) {
+        let now = self.clock.now();
+        let config = self.config.clone();
+        for feed in self.plan.take_due(&config.feeds, now) {
+            self.spawn(feed.clone());
+        }
+    }
+
+    fn spawn(&mut self, feed: Feed) {
+        let (ctx, limit) = (self.ctx.clone(), self.limit.clone());
+        let slug = feed.slug.clone();
+        let handle = self.tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            refresh::refresh(&ctx, &feed).await
+        });
+        self.task_feeds.insert(handle.id(), slug);
+    }
+
+    fn finished(&mut self, done: Result<(Id, Report), tokio::task::JoinError>) {
+        let (slug, report) = match done {
+            Ok((id, report)) => (self.task_feeds.remove(&id), Some(report)),
+            Err(e) => {
+                let slug = self.task_feeds.remove(&e.id());
+                tracing::error!(
+                    feed = slug.as_deref().unwrap_or("?"),
+                    "refresh task failed: {e}"
+                );
+                (slug, None)
+            }
+        };
+        let Some(slug) = slug else { return };
+        self.plan.finished(&slug);
+        if let Some(report) = report {
+            log_report(&report, self.plan.due_of(&slug));
+            match &report.result {
+                Ok(_) => self.failing.remove(&slug),
+                Err(e) => self.failing.insert(slug, e.to_string()),
+            };
+        }
+        notify::status(&self.status_line());
+    }
+
+    fn status_line(&self) -> String {
+        let next = self.plan.next_due().map_or_else(
+            || "none".to_owned(),
+            |t| t.format("%H:%M:%S UTC").to_string(),
+        );
+        format!(
+            "{} feeds, {} refreshing, {} failing; next run {next}",
+            self.config.feeds.len(),
+            self.plan.running(),
+            self.failing.len()
+        )
+    }
+
+    /// Loads feeds.yaml again; with errors, the running configuration stays untouched.
+    fn reload(&mut self) {
+        notify::reloading();
+        match config::load(&self.path) {
+            Err(errors) => {
+                for error in &errors.0 {
+                    tracing::error!("{error}");
+                }
+                tracing::error!(
+                    "{} has {} error(s); still running the previous configuration",
+                    self.path.display(),
+                    errors.0.len()
+                );
+            }
+            Ok(new) => self.apply(new),
+        }
+        notify::ready(&self.status_line());
+    }
+
+    fn apply(&mut self, new: Config) {
+        let diff = ConfigDiff::between(&self.config, &new);
+        if new.settings.state_dir != self.config.settings.state_dir {
+            tracing::warn!("state_dir changed: this takes effect at the next restart");
+        }
+        let new = Arc::new(new);
+        let now = self.clock.now();
+        for slug in &diff.removed {
+            self.plan.remove(slug);
+            self.failing.remove(slug);
+        }
+        for feed in &new.feeds {
+            if diff.added.contains(&feed.slug) {
+                self.plan.add(feed, now, true);
+            } else if diff.rescheduled.contains(&feed.slug) {
+                self.plan.add(feed, now, false);
+            }
+        }
+        if diff.settings_changed {
+            match Context::new(new.clone(), self.ctx.store.clone()) {
+                Ok(ctx) => self.ctx = ctx,
+                Err(e) => {
+                    tracing::error!(
+                        "cannot apply the new settings ({e}); still running the previous configuration"
+                    );
+                    return;
+                }
+            }
+            if new.settings.concurrency != self.config.settings.concurrency {
+                self.limit = Arc::new(Semaphore::new(new.settings.concurrency));
+            }
+        } else {
+            self.ctx.config = new.clone();
+        }
+        self.config = new;
+        tracing::info!("reloaded {}: {}", self.path.display(), diff.summary());
+    }
+
+    /// Lets refreshes in flight finish within the grace period (or until forced).
+    async fn drain(&mut self, control: &Control) {
+        if self.tasks.is_empty() {
+            return;
+        }
+        let grace = self.config.settings.grace_period;
+        tracing::info!(
+            "waiting up to {grace:?} for {} refresh(es) in flight",
+            self.tasks.len()
+        );
+        let deadline = tokio::time::sleep(grace);
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                done = self.tasks.join_next_with_id() => match done {
+                    Some(done) => self.finished(done),
+                    None => return,
+                },
+                () = &mut deadline => {
+                    tracing::warn!("grace period over: abandoning {} refresh(es)", self.tasks.len());
+                    break;
+                }
+                () = control.force.cancelled() => break,
+            }
+        }
+        self.tasks.abort_all();
+        // Abandoned refreshes never leave partial files: writes go through temporary
+        // files, which are removed here (and at the next start, should one remain).
+        let _ = remove_stale_temp_files(&self.config.settings.output_dir);
+    }
+}
+
+/// One line per refresh: feed, new/total items, duration, HTTP status or 304.
+fn log_report(report: &Report, next: Option<DateTime<Utc>>) {
+    let next = next.map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M:%S").to_string());
+    let ms = report.elapsed.as_millis();
+    match &report.result {
+        Ok(Outcome::Updated {
+            new,
+            total,
+            status,
+            written,
+            ..
+        }) => {
+            tracing::info!(feed = %report.slug, new, total, status, written, ms, next = %next, "refreshed");
+        }
+        Ok(Outcome::NotModified) => {
+            tracing::info!(feed = %report.slug, status = 304, ms, next = %next, "not modified")
+        }
+        Err(error) => {
+            tracing::warn!(feed = %report.slug, ms, next = %next, "refresh failed: {error}")
+        }
+    }
+}
