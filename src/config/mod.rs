@@ -792,3 +792,6 @@ pub fn is_valid_slug(slug: &str) -> bool {
 pub fn default_user_agent() -> String {
     format!("scrapefeed/{}", env!("CARGO_PKG_VERSION"))
 }
+
+#[cfg(test)]
+mod tests;

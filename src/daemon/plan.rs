@@ -106,3 +106,140 @@ impl Plan {
         self.due.get(slug).copied()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::daemon::clock::{Clock, TokioClock};
+    use chrono::{TimeZone, Timelike};
+    use std::path::Path;
+
+    fn feeds(yaml: &str) -> Vec<Feed> {
+        crate::config::parse(yaml, Path::new("feeds.yaml"))
+            .unwrap()
+            .feeds
+    }
+
+    fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, mo, d, h, mi, 0).unwrap()
+    }
+
+    /// Drives a plan for `hours` under tokio's paused clock, returning each start time.
+    async fn simulate(
+        feeds: &[Feed],
+        start: DateTime<Utc>,
+        hours: u64,
+        run_time: Duration,
+    ) -> Vec<(String, DateTime<Utc>)> {
+        let clock = TokioClock::starting_at(start);
+        let mut plan = Plan::default();
+        for feed in feeds {
+            plan.add(feed, clock.now(), false);
+        }
+        let mut started = Vec::new();
+        let mut finishing: Vec<(DateTime<Utc>, String)> = Vec::new();
+        let end = start + chrono::Duration::hours(hours as i64);
+        while clock.now() < end {
+            let now = clock.now();
+            finishing.retain(|(at, slug)| {
+                let done = *at <= now;
+                if done {
+                    plan.finished(slug);
+                }
+                !done
+            });
+            for feed in plan.take_due(feeds, now) {
+                started.push((feed.slug.clone(), now));
+                finishing.push((
+                    now + chrono::Duration::from_std(run_time).unwrap(),
+                    feed.slug.clone(),
+                ));
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        started
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn daily_time_in_a_zone_across_dst() {
+        let feeds = feeds(
+            "feeds:\n  berlin:\n    url: https://example.org/\n    schedule: '0 9 * * *'\n    timezone: Europe/Berlin\n",
+        );
+        // 2026-03-29: Berlin moves from UTC+1 to UTC+2.
+        let starts = simulate(&feeds, utc(2026, 3, 27, 12, 0), 96, Duration::from_secs(5)).await;
+        let berlin = chrono_tz::Europe::Berlin;
+        let local: Vec<String> = starts
+            .iter()
+            .map(|(_, t)| t.with_timezone(&berlin).format("%m-%d %H").to_string())
+            .collect();
+        assert_eq!(local, ["03-28 09", "03-29 09", "03-30 09", "03-31 09"]);
+        // In UTC the hour moves with the change: 08:xx before, 07:xx after.
+        assert_eq!(starts[0].1.hour(), 8);
+        assert_eq!(starts[2].1.hour(), 7);
+        // Jitter is under a tenth of the interval and the same every day.
+        let minutes: Vec<u32> = starts
+            .iter()
+            .map(|(_, t)| t.with_timezone(&berlin).minute())
+            .collect();
+        assert!(minutes.windows(2).all(|w| w[0] == w[1]), "{minutes:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_running_feed_is_never_started_twice() {
+        let feeds =
+            feeds("feeds:\n  slow:\n    url: https://example.org/\n    schedule: '*/10 * * * *'\n");
+        // Each run takes 25 minutes: two of every three times find it still running.
+        let starts = simulate(
+            &feeds,
+            utc(2026, 5, 1, 0, 0),
+            2,
+            Duration::from_secs(25 * 60),
+        )
+        .await;
+        for pair in starts.windows(2) {
+            let gap = pair[1].1 - pair[0].1;
+            assert!(
+                gap >= chrono::Duration::minutes(25),
+                "started again after {gap}"
+            );
+        }
+        assert_eq!(starts.len(), 4, "{starts:?}");
+    }
+
+    #[test]
+    fn missed_times_run_once_after_a_stall() {
+        let feeds =
+            feeds("feeds:\n  hourly:\n    url: https://example.org/\n    schedule: '@hourly'\n");
+        let mut plan = Plan::default();
+        let start = utc(2026, 5, 1, 0, 30);
+        plan.add(&feeds[0], start, false);
+        // The machine sleeps for five hours: five times were missed.
+        let woke = start + chrono::Duration::hours(5);
+        assert_eq!(
+            plan.take_due(&feeds, woke).len(),
+            1,
+            "one run for all missed times"
+        );
+        plan.finished("hourly");
+        assert!(
+            plan.take_due(&feeds, woke + chrono::Duration::seconds(1))
+                .is_empty()
+        );
+        let next = plan.due_of("hourly").unwrap();
+        assert!(
+            next > woke && next <= woke + chrono::Duration::hours(1),
+            "next {next} after waking at {woke}"
+        );
+    }
+
+    #[test]
+    fn run_at_start_makes_feeds_due_at_once() {
+        let feeds = feeds("feeds:\n  a: https://a.example/\n  b: https://b.example/\n");
+        let mut plan = Plan::default();
+        let now = utc(2026, 5, 1, 0, 7);
+        for feed in &feeds {
+            plan.add(feed, now, true);
+        }
+        assert_eq!(plan.take_due(&feeds, now).len(), 2);
+    }
+}

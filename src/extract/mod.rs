@@ -33,19 +33,19 @@ pub enum ExtractError {
     #[error("feed `{feed}`: no cards match `{selector}` on {url} (did the page change?)")]
     NoCards {
         feed: String,
-        url: Url,
+        url: String,
         selector: String,
     },
     #[error(
         "feed `{feed}`: could not find article cards on {url} automatically; set `items` (see `scrapefeed suggest {url}`)"
     )]
-    NothingDetected { feed: String, url: Url },
+    NothingDetected { feed: String, url: String },
     #[error(
         "feed `{feed}`: {cards} cards matched on {url} but none had both a title and a link ({why})"
     )]
     NoItems {
         feed: String,
-        url: Url,
+        url: String,
         cards: usize,
         why: String,
     },
@@ -122,7 +122,7 @@ pub fn extract_document(
             let found = detect::cards_for_feed(doc, &base).ok_or_else(|| {
                 ExtractError::NothingDetected {
                     feed: feed.slug.clone(),
-                    url: page.url.clone(),
+                    url: page.url.to_string(),
                 }
             })?;
             let fields = merge_fields(&feed.fields, found.fields);
@@ -133,7 +133,7 @@ pub fn extract_document(
     if cards.is_empty() {
         return Err(ExtractError::NoCards {
             feed: feed.slug.clone(),
-            url: page.url.clone(),
+            url: page.url.to_string(),
             selector: card_source,
         });
     }
@@ -201,7 +201,7 @@ pub fn extract_document(
         };
         return Err(ExtractError::NoItems {
             feed: feed.slug.clone(),
-            url: page.url.clone(),
+            url: page.url.to_string(),
             cards: out.cards,
             why: why.into(),
         });

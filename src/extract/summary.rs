@@ -14,14 +14,13 @@ pub fn summary(
     max_chars: usize,
 ) -> Option<Summary> {
     let html = rule.is_some_and(|r| r.read == Read::Html);
-    let summary = if html {
+    if html {
         let clean = sanitize(raw, base);
         (!text::clean(&clean).is_empty()).then_some(Summary::Html(clean))
     } else {
         let clean = text::clean(raw);
         (!clean.is_empty()).then(|| Summary::Text(text::truncate(&clean, max_chars)))
-    };
-    summary
+    }
 }
 
 /// Removes scripts, styles, frames and event handlers; makes links and images absolute.

@@ -49,6 +49,9 @@ pub struct MergeOutcome {
     pub entries: Vec<Entry>,
 }
 
+/// The columns whose change makes an item "updated": title, summary, html, author, image.
+type StoredText = (String, Option<String>, bool, Option<String>, Option<String>);
+
 const ENTRY_COLUMNS: &str =
     "id, title, link, summary, summary_html, author, image, published, updated";
 
@@ -95,8 +98,8 @@ fn merge_in(tx: &Transaction, m: &Merge) -> rusqlite::Result<MergeOutcome> {
         for (order, item) in m.items.iter().enumerate() {
             let (summary, html) = summary_columns(item.summary.as_ref());
             let image = item.image.as_ref().map(Url::as_str);
-            let stored: Option<(String, Option<String>, bool, Option<String>, Option<String>)> =
-                find.query_row(params![m.slug, item.id], |r| {
+            let stored: Option<StoredText> = find
+                .query_row(params![m.slug, item.id], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
                 })
                 .optional()?;
