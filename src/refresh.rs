@@ -155,8 +155,8 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
     }
     let mut channel = channel(ctx, feed, &page, &extraction);
     let meta = format!(
-        "{}\u{1f}{}\u{1f}{}\u{1f}{:?}",
-        channel.title, channel.description, channel.page_url, channel.base_url
+        "{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{:?}",
+        channel.title, channel.description, channel.page_url, channel.base_url, channel.language
     );
     let store = ctx.store.clone();
     let (config, feed_owned) = (ctx.config.clone(), feed.clone());
@@ -268,6 +268,7 @@ fn channel(ctx: &Context, feed: &Feed, page: &Page, extraction: &Extraction) -> 
         page_url: feed.url.clone(),
         base_url: ctx.config.settings.base_url.clone(),
         updated: page.fetched_at,
+        language: extraction.language.clone(),
     }
 }
 

@@ -67,6 +67,8 @@ pub struct Extraction {
     pub unparsed_dates: Vec<String>,
     /// The page's own title, for a feed without a configured title.
     pub page_title: Option<String>,
+    /// The page's language (`<html lang>`), for the feed's.
+    pub language: Option<String>,
     /// How the cards were found: the selector, or the detection used.
     pub card_source: String,
 }
@@ -144,6 +146,7 @@ pub fn extract_document(
             .next()
             .map(card::element_text)
             .filter(|t| !t.is_empty()),
+        language: page_language(doc),
         card_source,
         ..Extraction::default()
     };
@@ -306,6 +309,15 @@ fn keeps(feed: &Feed, item: &Item) -> bool {
             .exclude
             .iter()
             .any(|f| f.regex.is_match(&field(f.field)))
+}
+
+/// The page's declared language, when it is a plausible language tag (`en`, `de-DE`).
+fn page_language(doc: &Html) -> Option<String> {
+    let lang = doc.root_element().value().attr("lang")?.trim();
+    let plausible = !lang.is_empty()
+        && lang.len() <= 35
+        && lang.split('-').all(|part| !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric()));
+    plausible.then(|| lang.to_owned())
 }
 
 /// Relative links resolve against `<base href>` (itself resolved against the page URL).

@@ -24,6 +24,7 @@ pub fn render(channel: &Channel, entries: &[Entry]) -> Result<Vec<u8>, PublishEr
     }
     let feed = Feed {
         id: self_url.as_ref().unwrap_or(&channel.page_url).to_string(),
+        lang: channel.language.clone(),
         title: Text::plain(channel.title.clone()),
         subtitle: Some(Text::plain(channel.description.clone())),
         updated: fixed(channel.updated),

@@ -44,6 +44,8 @@ pub struct Channel {
     pub base_url: Option<Url>,
     /// When the feed's content last changed.
     pub updated: DateTime<Utc>,
+    /// The language of the page (`en`, `de-DE`).
+    pub language: Option<String>,
 }
 
 impl Channel {

@@ -24,6 +24,7 @@ pub fn render(channel: &Channel, entries: &[Entry]) -> Result<Vec<u8>, PublishEr
         link: channel.page_url.to_string(),
         description: channel.description.clone(),
         last_build_date: Some(channel.updated.to_rfc2822()),
+        language: channel.language.clone(),
         generator: Some(format!("scrapefeed {}", env!("CARGO_PKG_VERSION"))),
         docs: Some("https://www.rssboard.org/rss-specification".into()),
         items: entries.iter().map(item).collect(),
