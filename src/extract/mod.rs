@@ -316,7 +316,9 @@ fn page_language(doc: &Html) -> Option<String> {
     let lang = doc.root_element().value().attr("lang")?.trim();
     let plausible = !lang.is_empty()
         && lang.len() <= 35
-        && lang.split('-').all(|part| !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric()));
+        && lang.split('-').all(|part| {
+            !part.is_empty() && part.len() <= 8 && part.chars().all(|c| c.is_ascii_alphanumeric())
+        });
     plausible.then(|| lang.to_owned())
 }
 
@@ -337,3 +339,6 @@ pub fn card_selector(source: &str) -> Option<CardSelector> {
         selector,
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -113,3 +113,6 @@ pub fn render(
         Format::Atom => atom::render(channel, entries),
     }
 }
+
+#[cfg(test)]
+mod tests;
