@@ -147,6 +147,7 @@ fn evaluate(dir: &Path, page: &CorpusPage, reference: bool) -> Score {
             url: &url,
             fetched_at: Utc::now(),
         },
+        None,
     ) {
         Ok(extraction) => extraction,
         Err(e) => return fail(e.to_string()),

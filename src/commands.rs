@@ -106,6 +106,18 @@ pub async fn preview(config_path: &Path, target: &str, limit: usize) -> anyhow::
         Some(Ok(config)) => config.settings.clone(),
         _ => config::Settings::default(),
     };
+    // Show what the daemon would use: the detection it remembers, if it ran before.
+    // (The store is only read, and only if it exists: preview writes nothing.)
+    let store_file = settings.state_dir.join(crate::store::STORE_FILE);
+    let remembered = if feed.items.is_none() && store_file.exists() {
+        Store::open_file(&store_file)?
+            .feed(&feed.slug)?
+            .detected
+            .as_deref()
+            .and_then(crate::extract::auto::Choice::from_json)
+    } else {
+        None
+    };
     let fetcher = Fetcher::new(&settings)?;
     let page = match fetcher.fetch(&feed.url, None).await? {
         Fetched::Page(page) => page,
@@ -118,6 +130,7 @@ pub async fn preview(config_path: &Path, target: &str, limit: usize) -> anyhow::
             url: &page.url,
             fetched_at: page.fetched_at,
         },
+        remembered.as_ref(),
     )?;
     print!("{}", preview::table(&extraction, limit));
     Ok(EXIT_OK)

@@ -10,6 +10,7 @@ use chrono::Utc;
 use tokio::sync::Semaphore;
 
 use crate::config::{Config, Feed};
+use crate::extract::auto::Choice;
 use crate::extract::{self, ExtractError, Extraction, PageInfo};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page};
 use crate::publish::{self, Channel, PublishError};
@@ -141,7 +142,8 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
         }
         Fetched::Page(page) => page,
     };
-    let extraction = extract_page(ctx, feed, &page).await?;
+    let remembered = record.detected.as_deref().and_then(Choice::from_json);
+    let extraction = extract_page(ctx, feed, &page, remembered).await?;
     if let Some(usual) = record.cards
         && usual >= 8
         && extraction.cards * 4 < usual
@@ -166,6 +168,7 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
         extraction.skipped,
         extraction.unparsed_dates.len(),
     );
+    let detected = extraction.choice.as_ref().map(Choice::to_json);
     blocking(&feed.slug, move || {
         let merged = store.merge(&Merge {
             slug: &feed_owned.slug,
@@ -178,7 +181,7 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
             validators: &page.validators,
             cards: extraction.cards,
             meta: &meta,
-            detected: None,
+            detected: detected.as_deref(),
         })?;
         channel.updated = merged.last_change;
         let published = publish::publish(&config, &feed_owned, &channel, &merged.entries)?;
@@ -201,6 +204,7 @@ pub async fn extract_page(
     ctx: &Context,
     feed: &Feed,
     page: &Page,
+    remembered: Option<Choice>,
 ) -> Result<Extraction, RefreshError> {
     let _permit = ctx
         .parsing
@@ -224,6 +228,7 @@ pub async fn extract_page(
                 url: &url,
                 fetched_at,
             },
+            remembered.as_ref(),
         )?)
     })
     .await?;

@@ -7,6 +7,7 @@
 //! the same article twice on a page is one item. The page is parsed once and never
 //! serialised again.
 
+pub mod auto;
 pub mod canonical;
 pub mod card;
 pub mod date;
@@ -24,8 +25,10 @@ use url::Url;
 
 use crate::config::{CardSelector, Feed, Fields, FilterField};
 use crate::item::Item;
+use auto::{Choice, Found};
 use card::CardValues;
 use date::DateContext;
+use detect::StructuredItem;
 
 /// Why extraction produced nothing usable.
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +74,8 @@ pub struct Extraction {
     pub language: Option<String>,
     /// How the cards were found: the selector, or the detection used.
     pub card_source: String,
+    /// For a feed without `items`: what detection chose, to remember.
+    pub choice: Option<Choice>,
 }
 
 /// Everything extraction needs to know about the page besides its HTML.
@@ -86,9 +91,14 @@ static TITLE: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("title").expect("valid selector"));
 
 /// Parses the page and extracts the feed's items.
-pub fn extract(feed: &Feed, html: &str, page: &PageInfo) -> Result<Extraction, ExtractError> {
+pub fn extract(
+    feed: &Feed,
+    html: &str,
+    page: &PageInfo,
+    remembered: Option<&Choice>,
+) -> Result<Extraction, ExtractError> {
     let doc = parse_document(html);
-    extract_document(feed, &doc, page)
+    extract_document(feed, &doc, page, remembered)
 }
 
 /// Parses HTML as a browser with scripting disabled does — as scrapefeed, which runs no
@@ -107,40 +117,61 @@ pub fn parse_document(html: &str) -> Html {
         .one(html)
 }
 
-/// Extracts from an already parsed document.
+/// Extracts from an already parsed document. `remembered` is the detection chosen on
+/// an earlier run, for feeds without `items`.
 pub fn extract_document(
     feed: &Feed,
     doc: &Html,
     page: &PageInfo,
+    remembered: Option<&Choice>,
 ) -> Result<Extraction, ExtractError> {
     let base = base_url(doc, page.url);
-    let (cards, fields, card_source) = match &feed.items {
-        Some(items) => (
-            doc.select(&items.selector).collect::<Vec<_>>(),
-            feed.fields.clone(),
-            items.source.clone(),
-        ),
-        None => {
-            let found = detect::cards_for_feed(doc, &base).ok_or_else(|| {
-                ExtractError::NothingDetected {
+    let no_cards = |selector: String| ExtractError::NoCards {
+        feed: feed.slug.clone(),
+        url: page.url.to_string(),
+        selector,
+    };
+    let (values, fields, card_source, choice) = match &feed.items {
+        Some(items) => {
+            let cards: Vec<_> = doc.select(&items.selector).collect();
+            if cards.is_empty() {
+                return Err(no_cards(items.source.clone()));
+            }
+            let values = cards
+                .into_iter()
+                .map(|c| read_card(c, &feed.fields, &base))
+                .collect();
+            (values, feed.fields.clone(), items.source.clone(), None)
+        }
+        None => match auto::find(doc, page.url, remembered) {
+            None => {
+                return Err(ExtractError::NothingDetected {
                     feed: feed.slug.clone(),
                     url: page.url.to_string(),
-                }
-            })?;
-            let fields = merge_fields(&feed.fields, found.fields);
-            let cards = doc.select(&found.items.selector).collect::<Vec<_>>();
-            (cards, fields, format!("detected: {}", found.items.source))
-        }
+                });
+            }
+            Some(Found::Cards {
+                cards,
+                fields,
+                choice,
+                ..
+            }) => {
+                let fields = merge_fields(&feed.fields, fields);
+                let values = cards
+                    .into_iter()
+                    .map(|c| read_card(c, &fields, &base))
+                    .collect();
+                (values, fields, choice.describe(), Some(choice))
+            }
+            Some(Found::Structured { items, choice }) => {
+                let values = items.iter().map(|i| declared_values(i, &base)).collect();
+                (values, feed.fields.clone(), choice.describe(), Some(choice))
+            }
+        },
     };
-    if cards.is_empty() {
-        return Err(ExtractError::NoCards {
-            feed: feed.slug.clone(),
-            url: page.url.to_string(),
-            selector: card_source,
-        });
-    }
+    let values: Vec<CardValues> = values;
     let mut out = Extraction {
-        cards: cards.len(),
+        cards: values.len(),
         page_title: doc
             .select(&TITLE)
             .next()
@@ -148,6 +179,7 @@ pub fn extract_document(
             .filter(|t| !t.is_empty()),
         language: page_language(doc),
         card_source,
+        choice,
         ..Extraction::default()
     };
     let ctx = DateContext {
@@ -157,8 +189,7 @@ pub fn extract_document(
     };
     let mut seen = HashSet::new();
     let mut missing_title = 0;
-    for card_el in cards {
-        let values = read_card(card_el, &fields, &base, feed);
+    for values in values {
         let (Some(title), Some(link)) = (values.title.clone(), values.link.clone()) else {
             out.skipped += 1;
             missing_title += usize::from(values.title.is_none());
@@ -225,7 +256,7 @@ fn merge_fields(configured: &Fields, detected: Fields) -> Fields {
     }
 }
 
-fn read_card(card_el: ElementRef<'_>, fields: &Fields, base: &Url, feed: &Feed) -> CardValues {
+fn read_card(card_el: ElementRef<'_>, fields: &Fields, base: &Url) -> CardValues {
     let mut values = CardValues {
         id: fields
             .id
@@ -245,8 +276,24 @@ fn read_card(card_el: ElementRef<'_>, fields: &Fields, base: &Url, feed: &Feed) 
         image: card::image(card_el, fields.image.as_ref(), base),
     };
     apply_templates(&mut values, fields);
-    let _ = feed;
     values
+}
+
+/// An article the page declares in structured data, as card values.
+fn declared_values(item: &StructuredItem, base: &Url) -> CardValues {
+    let clean = |s: &Option<String>| s.as_deref().map(text::clean).filter(|s| !s.is_empty());
+    CardValues {
+        id: None,
+        title: Some(text::clean(&item.title)).filter(|s| !s.is_empty()),
+        link: card::resolve_link(&item.link, base),
+        date: clean(&item.date),
+        summary: clean(&item.summary),
+        author: clean(&item.author),
+        image: item
+            .image
+            .as_deref()
+            .and_then(|i| image::image_from_value(i, base)),
+    }
 }
 
 /// Fills `{title}`, `{link}`, `{date}`, `{summary}`, `{author}` and `{value}` in templates.

@@ -21,6 +21,7 @@ fn run(feed_yaml: &str, page: &str) -> Result<Extraction, ExtractError> {
             url: &url,
             fetched_at: now,
         },
+        None,
     )
 }
 

@@ -55,6 +55,7 @@ fn entries_from(page: &str, feed: &crate::config::Feed) -> Vec<Entry> {
             url: &url,
             fetched_at: when,
         },
+        None,
     ) {
         Ok(extraction) => extraction
             .items
