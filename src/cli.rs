@@ -41,6 +41,14 @@ pub enum Command {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// Find the article cards on a page and print a ready-to-paste feeds.yaml entry.
+    Suggest {
+        /// A URL or a path to a saved page.
+        target: String,
+        /// For a saved page: the URL it was saved from (default: its canonical link).
+        #[arg(long)]
+        url: Option<String>,
+    },
     /// Show each feed's health from the store.
     Status {
         /// Print JSON for scripts.

@@ -136,6 +136,39 @@ pub async fn preview(config_path: &Path, target: &str, limit: usize) -> anyhow::
     Ok(EXIT_OK)
 }
 
+/// `suggest URL|FILE`: the detected cards as a feeds.yaml entry, with alternatives.
+pub async fn suggest(
+    config_path: &Path,
+    target: &str,
+    saved_from: Option<&str>,
+) -> anyhow::Result<u8> {
+    let settings = match config_path.exists().then(|| config::load(config_path)) {
+        Some(Ok(config)) => config.settings,
+        _ => config::Settings::default(),
+    };
+    let url = target_url(target)?;
+    let page = match Fetcher::new(&settings)?.fetch(&url, None).await? {
+        Fetched::Page(page) => page,
+        Fetched::NotModified => anyhow::bail!("unexpected 304 for an unconditional request"),
+    };
+    let saved_from = saved_from.map(Url::parse).transpose().context("--url")?;
+    let report = tokio::task::spawn_blocking(move || {
+        let doc = extract::parse_document(&page.html);
+        // A saved page's links belong to the site it came from, not to the file.
+        let page_url = match saved_from {
+            Some(url) => url,
+            None if page.url.scheme() == "file" => {
+                crate::suggest::canonical_url(&doc).unwrap_or(page.url)
+            }
+            None => page.url,
+        };
+        crate::suggest::report(&doc, &page_url, page.fetched_at)
+    })
+    .await?;
+    print!("{report}");
+    Ok(EXIT_OK)
+}
+
 /// A command-line target as a URL: http(s) URLs as they are, anything else a local file.
 pub fn target_url(target: &str) -> anyhow::Result<Url> {
     if let Ok(url) = Url::parse(target)

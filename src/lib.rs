@@ -29,3 +29,4 @@ pub mod refresh;
 pub mod schedule;
 pub mod status;
 pub mod store;
+pub mod suggest;

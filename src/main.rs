@@ -34,6 +34,9 @@ fn main() -> ExitCode {
             Command::Preview { target, limit } => {
                 commands::preview(&cli.config, &target, limit).await
             }
+            Command::Suggest { target, url } => {
+                commands::suggest(&cli.config, &target, url.as_deref()).await
+            }
             Command::Status { json } => commands::status(&cli.config, json),
         }
     });

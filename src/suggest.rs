@@ -1,0 +1,265 @@
+//! `suggest`: detection shown to the user, as a feeds.yaml entry ready to paste.
+//!
+//! It prints the best card candidate with explicit selectors (so the user can pin
+//! them, or edit them), a preview of the items they give, and the next candidates with
+//! their scores, so a wrong guess is easy to see and to correct.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, Utc};
+use scraper::Html;
+use url::Url;
+
+use crate::config::Feed;
+use crate::extract::auto::compile_fields;
+use crate::extract::detect::{self, Candidate, DetectedFields, Detection};
+use crate::extract::{self, PageInfo, card_selector};
+
+/// How many items the preview shows.
+const PREVIEW: usize = 5;
+
+/// The whole `suggest` report for a parsed page.
+pub fn report(doc: &Html, page_url: &Url, fetched_at: DateTime<Utc>) -> String {
+    let mut out = String::new();
+    let page = PageInfo {
+        url: page_url,
+        fetched_at,
+    };
+    let candidates = detect::card_candidates(doc, page_url);
+    if let Detection::Structured { source, items } = detect::detect(doc, page_url) {
+        let _ = writeln!(
+            out,
+            "The page declares its article list in {source} data ({} items); a one-line entry uses it:\n\n  {}: {page_url}\n",
+            items.len(),
+            slug_for(page_url)
+        );
+        if !candidates.is_empty() {
+            let _ = writeln!(
+                out,
+                "To use the page's cards instead, with explicit selectors:\n"
+            );
+        }
+    }
+    let Some(best) = candidates.first() else {
+        let _ = writeln!(out, "No repeated article cards found on {page_url}.");
+        let _ = writeln!(
+            out,
+            "Look at the page's HTML and set `items` (the card) and `fields` by hand."
+        );
+        return out;
+    };
+    let _ = writeln!(
+        out,
+        "Best candidate: {} card(s), score {:.1}, confidence {:.2}{}",
+        best.cards,
+        best.score,
+        best.confidence,
+        if best.confidence < 0.5 {
+            " — unsure: check the preview and the other candidates"
+        } else {
+            ""
+        }
+    );
+    if !best.reasons.is_empty() {
+        let _ = writeln!(out, "  why: {}", best.reasons.join("; "));
+    }
+    let _ = writeln!(out, "\n{}", entry_yaml(page_url, best));
+    let _ = writeln!(out, "Preview:");
+    out.push_str(&preview(doc, page_url, best, &page));
+    let others: Vec<&Candidate> = candidates.iter().skip(1).take(2).collect();
+    if !others.is_empty() {
+        let _ = writeln!(out, "\nOther candidates:");
+        for (rank, other) in others.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  {}. items: {:?} — {} card(s), score {:.1}, confidence {:.2}{}",
+                rank + 2,
+                other.items,
+                other.cards,
+                other.score,
+                other.confidence,
+                other
+                    .reasons
+                    .first()
+                    .map_or_else(String::new, |r| format!(" ({r})"))
+            );
+        }
+    }
+    out
+}
+
+/// A feeds.yaml entry with the candidate's selectors spelled out.
+pub fn entry_yaml(page_url: &Url, candidate: &Candidate) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "  {}:", slug_for(page_url));
+    let _ = writeln!(out, "    url: {page_url}");
+    let _ = writeln!(out, "    items: {}", quote(&candidate.items));
+    let DetectedFields {
+        title,
+        link,
+        date,
+        summary,
+        author,
+        image,
+    } = &candidate.fields;
+    let fields = [
+        ("title", title),
+        ("link", link),
+        ("date", date),
+        ("summary", summary),
+        ("author", author),
+        ("image", image),
+    ];
+    if fields.iter().any(|(_, v)| v.is_some()) {
+        let _ = writeln!(out, "    fields:");
+        for (name, value) in fields {
+            if let Some(value) = value {
+                let _ = writeln!(out, "      {name}: {}", quote(value));
+            }
+        }
+    }
+    out
+}
+
+fn preview(doc: &Html, page_url: &Url, candidate: &Candidate, page: &PageInfo) -> String {
+    let Some(items) = card_selector(&candidate.items) else {
+        return "  (the selector does not compile)\n".into();
+    };
+    let mut feed = Feed::adhoc(page_url.clone());
+    feed.items = Some(items);
+    feed.fields = compile_fields(&candidate.fields);
+    match extract::extract_document(&feed, doc, page, None) {
+        Ok(extraction) => {
+            let mut out = String::new();
+            for item in extraction.items.iter().take(PREVIEW) {
+                let date = item.date.map_or_else(
+                    || "(no date)".to_owned(),
+                    |d| d.format("%Y-%m-%d %H:%M").to_string(),
+                );
+                let _ = writeln!(
+                    out,
+                    "  {date:<16}  {}\n  {:<16}  {}",
+                    item.title, "", item.link
+                );
+            }
+            if extraction.items.len() > PREVIEW {
+                let _ = writeln!(out, "  … {} more", extraction.items.len() - PREVIEW);
+            }
+            out
+        }
+        Err(e) => format!("  ({e})\n"),
+    }
+}
+
+static CANONICAL: std::sync::LazyLock<scraper::Selector> = std::sync::LazyLock::new(|| {
+    scraper::Selector::parse(r#"link[rel~="canonical"][href], meta[property="og:url"][content]"#)
+        .expect("valid selector")
+});
+
+/// The URL a saved page declares for itself (`<link rel=canonical>` or `og:url`).
+pub fn canonical_url(doc: &Html) -> Option<Url> {
+    doc.select(&CANONICAL)
+        .filter_map(|el| {
+            el.value()
+                .attr("href")
+                .or_else(|| el.value().attr("content"))
+        })
+        .find_map(|href| {
+            Url::parse(href.trim())
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+        })
+}
+
+/// A feed name from the URL: the site's name and the page's last path segment
+/// (`https://fortune.com/section/economy/` → `fortune-economy`).
+pub fn slug_for(url: &Url) -> String {
+    let site = match url.host() {
+        Some(url::Host::Domain(host)) => {
+            let host = host.trim_start_matches("www.");
+            host.split('.').rev().nth(1).unwrap_or(host).to_owned()
+        }
+        _ => String::new(),
+    };
+    let last = url
+        .path_segments()
+        .and_then(|mut s| s.rfind(|s| !s.is_empty()).map(str::to_owned));
+    let raw = match last {
+        Some(segment) => format!(
+            "{site}-{}",
+            segment.trim_end_matches(".html").trim_end_matches(".htm")
+        ),
+        None => site,
+    };
+    let mut slug = String::new();
+    for c in raw.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-').to_owned();
+    if slug.is_empty() {
+        "feed".to_owned()
+    } else {
+        slug
+    }
+}
+
+/// A YAML double-quoted scalar.
+fn quote(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_from_urls() {
+        let slug = |u: &str| slug_for(&Url::parse(u).unwrap());
+        assert_eq!(
+            slug("https://fortune.com/section/economy/"),
+            "fortune-economy"
+        );
+        assert_eq!(
+            slug("https://www.example.co.uk/news/Latest.html"),
+            "co-latest"
+        );
+        assert_eq!(slug("https://blog.example.org/"), "example");
+        assert_eq!(
+            slug("https://news.ycombinator.com/news"),
+            "ycombinator-news"
+        );
+        assert_eq!(slug("http://127.0.0.1:8080/latest/"), "latest");
+        assert_eq!(slug("file:///tmp/saved/page.html"), "page");
+    }
+
+    #[test]
+    fn entries_quote_selectors() {
+        let candidate = Candidate {
+            items: r#"li[data-kind="story"]"#.into(),
+            fields: DetectedFields {
+                title: Some("h3".into()),
+                link: Some("a@href".into()),
+                ..Default::default()
+            },
+            score: 1.0,
+            confidence: 0.9,
+            cards: 3,
+            reasons: vec![],
+        };
+        let yaml = entry_yaml(
+            &Url::parse("https://example.org/news/").unwrap(),
+            &candidate,
+        );
+        assert!(
+            yaml.contains(r#"items: "li[data-kind=\"story\"]""#),
+            "{yaml}"
+        );
+        let parsed =
+            crate::config::parse(&format!("feeds:\n{yaml}"), std::path::Path::new("x.yaml"));
+        assert!(parsed.is_ok(), "the entry is valid feeds.yaml: {yaml}");
+    }
+}
