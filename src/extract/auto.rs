@@ -9,8 +9,8 @@ use scraper::{ElementRef, Html};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::card_selector;
 use super::detect::{self, Candidate, DetectedFields, Detection, StructuredItem};
-use super::{CardSelector, card_selector};
 use crate::config::{FieldRule, Fields};
 
 /// What detection chose for a feed, as remembered in the store.
@@ -52,8 +52,7 @@ impl Choice {
 pub enum Found<'a> {
     Cards {
         cards: Vec<ElementRef<'a>>,
-        selector: CardSelector,
-        fields: Fields,
+        fields: Box<Fields>,
         choice: Choice,
     },
     Structured {
@@ -82,8 +81,7 @@ pub fn find<'a>(doc: &'a Html, page_url: &Url, remembered: Option<&Choice>) -> O
             };
             return Some(Found::Cards {
                 cards,
-                selector,
-                fields: compile_fields(fields),
+                fields: Box::new(compile_fields(fields)),
                 choice,
             });
         }
@@ -116,8 +114,7 @@ fn cards_of(doc: &Html, candidate: Candidate) -> Option<Found<'_>> {
     };
     Some(Found::Cards {
         cards,
-        selector,
-        fields: compile_fields(&candidate.fields),
+        fields: Box::new(compile_fields(&candidate.fields)),
         choice,
     })
 }

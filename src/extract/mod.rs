@@ -156,7 +156,7 @@ pub fn extract_document(
                 choice,
                 ..
             }) => {
-                let fields = merge_fields(&feed.fields, fields);
+                let fields = merge_fields(&feed.fields, *fields);
                 let values = cards
                     .into_iter()
                     .map(|c| read_card(c, &fields, &base))
