@@ -1,0 +1,31 @@
+//! Integration tests of the `scrapefeed` binary and its store, with real parts only:
+//! a real HTTP server on 127.0.0.1 (`support::server`), the real binary run in a
+//! temporary project directory, real SQLite files, and the output read back with
+//! feed-rs. Nothing is mocked and nothing leaves the machine.
+//!
+//! One test binary; each file under `tests/cli/` covers one promise of the product.
+
+mod support;
+
+#[path = "cli/check.rs"]
+mod check;
+#[path = "cli/conditional.rs"]
+mod conditional;
+#[path = "cli/crash.rs"]
+mod crash;
+#[path = "cli/full_pass.rs"]
+mod full_pass;
+#[path = "cli/history.rs"]
+mod history;
+#[path = "cli/lock.rs"]
+mod lock;
+#[path = "cli/never_blank.rs"]
+mod never_blank;
+#[path = "cli/quiet.rs"]
+mod quiet;
+#[path = "cli/retention.rs"]
+mod retention;
+#[path = "cli/status.rs"]
+mod status;
+#[path = "cli/store_compat.rs"]
+mod store_compat;

@@ -1,0 +1,201 @@
+//! `check`: a valid file is OK with its feed count; every kind of mistake is exit 2
+//! with `feeds.yaml:LINE:COL`, the feed it belongs to, and what is wrong — before
+//! anything is fetched.
+
+use crate::support::{Project, Run, TestServer};
+
+/// The 1-based line and column where `marker` first appears in `yaml`.
+fn locate(yaml: &str, marker: &str) -> (usize, usize) {
+    yaml.lines()
+        .enumerate()
+        .find_map(|(i, line)| line.find(marker).map(|col| (i + 1, col + 1)))
+        .unwrap_or_else(|| panic!("`{marker}` is not in the test's YAML"))
+}
+
+/// Runs `check` on `yaml` and asserts exit 2 with an error at `marker` naming `feed`
+/// and containing `message`.
+#[track_caller]
+fn expect_error(yaml: &str, marker: &str, feed: &str, message: &str) -> Run {
+    let project = Project::new(yaml);
+    let run = project.run(&["check"]);
+    run.expect_code(2);
+    let (line, column) = locate(yaml, marker);
+    let at = format!("feeds.yaml:{line}:{column}: ");
+    let error = run
+        .stderr
+        .lines()
+        .find(|l| l.contains(&at))
+        .unwrap_or_else(|| panic!("no error located at {at}\n{run}"));
+    assert!(
+        error.contains(feed),
+        "the error names the feed `{feed}`: {error}"
+    );
+    assert!(
+        error.contains(message),
+        "the error says `{message}`: {error}"
+    );
+    assert!(
+        !project.root().join("output").exists() && !project.state_dir().exists(),
+        "check writes nothing"
+    );
+    run
+}
+
+#[test]
+fn a_valid_file_is_ok_and_nothing_is_fetched() {
+    let server = TestServer::start();
+    let yaml = format!(
+        "settings:\n  base_url: https://feeds.example.org/\nfeeds:\n  harbour-economy: {}\n  harbour-tech:\n    url: {}\n    items: article\n    keep: 2w\n    timezone: Europe/Oslo\n    formats: [rss]\n",
+        server.url("/economy/"),
+        server.url("/tech/"),
+    );
+    let project = Project::new(&yaml);
+    let run = project.run(&["check"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("OK, 2 feed(s)"), "{run}");
+    assert!(server.requests().is_empty(), "check fetches nothing");
+}
+
+#[test]
+fn unknown_key_with_a_suggestion() {
+    let yaml = "feeds:\n  harbour-economy:\n    url: https://example.com/economy/\n    itmes: article.card\n";
+    expect_error(yaml, "itmes", "harbour-economy", "did you mean `items`");
+}
+
+#[test]
+fn unknown_key_in_settings_with_a_suggestion() {
+    let yaml =
+        "settings:\n  timout: 10s\nfeeds:\n  harbour-economy: https://example.com/economy/\n";
+    let run = expect_error(yaml, "timout", "", "did you mean `timeout`");
+    assert!(
+        !run.stderr.contains("feed `"),
+        "a settings key belongs to no feed\n{run}"
+    );
+}
+
+#[test]
+fn invalid_css_selector_in_items() {
+    let yaml = "feeds:\n  harbour-economy:\n    url: https://example.com/economy/\n    items: \"article[[\"\n";
+    expect_error(
+        yaml,
+        "\"article[[\"",
+        "harbour-economy",
+        "invalid CSS selector `article[[`",
+    );
+}
+
+#[test]
+fn invalid_field_selector() {
+    let yaml = "feeds:\n  harbour-economy:\n    url: https://example.com/economy/\n    items: article\n    fields:\n      title: h3..headline\n";
+    expect_error(
+        yaml,
+        "h3..headline",
+        "harbour-economy",
+        "fields.title: invalid CSS selector `h3..headline`",
+    );
+}
+
+#[test]
+fn bad_url() {
+    let yaml = "feeds:\n  harbour-economy:\n    url: \"https://harbour ledger.example/economy/\"\n";
+    expect_error(yaml, "\"https://harbour", "harbour-economy", "invalid URL");
+}
+
+#[test]
+fn unsupported_url_scheme() {
+    let yaml = "feeds:\n  harbour-economy: ftp://example.com/economy/\n";
+    expect_error(
+        yaml,
+        "ftp://",
+        "harbour-economy",
+        "unsupported URL `ftp://example.com/economy/`",
+    );
+}
+
+#[test]
+fn bad_feed_name() {
+    let yaml = "feeds:\n  Fortune Tech: https://example.com/tech/\n";
+    expect_error(yaml, "Fortune Tech", "Fortune Tech", "invalid feed name");
+}
+
+#[test]
+fn duplicate_feed_name() {
+    // The YAML parser rejects a duplicated key itself; its message is located at the
+    // second occurrence and names the key.
+    let yaml = "feeds:\n  harbour-tech: https://example.com/tech/\n  harbour-economy: https://example.com/economy/\n  harbour-tech: https://example.com/tech/?page=2\n";
+    expect_error(
+        yaml,
+        "harbour-tech: https://example.com/tech/?page=2",
+        "harbour-tech",
+        "duplicate",
+    );
+}
+
+#[test]
+fn unknown_time_zone() {
+    let yaml = "feeds:\n  harbour-economy:\n    url: https://example.com/economy/\n    timezone: Europe/Berlinn\n";
+    expect_error(
+        yaml,
+        "Europe/Berlinn",
+        "harbour-economy",
+        "unknown time zone `Europe/Berlinn`",
+    );
+}
+
+#[test]
+fn bad_duration_in_keep() {
+    let yaml = "feeds:\n  harbour-economy:\n    url: https://example.com/economy/\n    keep: 30x\n";
+    expect_error(yaml, "30x", "harbour-economy", "invalid duration `30x`");
+}
+
+#[test]
+fn unknown_format() {
+    let yaml = "feeds:\n  harbour-economy:\n    url: https://example.com/economy/\n    formats: [rss, atm]\n";
+    expect_error(yaml, "atm]", "harbour-economy", "unknown format `atm`");
+}
+
+#[test]
+fn every_semantic_error_in_a_file_is_reported() {
+    let yaml = r#"settings:
+  base_url: https://feeds.example.org/
+feeds:
+  harbour-economy: https://example.com/economy/
+  harbour-tech:
+    url: https://example.com/tech/
+    items: "ul.river >"
+  harbour-ports:
+    url: gopher://example.com/ports/
+  harbour-culture:
+    url: https://example.com/culture/
+    timezone: Atlantis/Capital
+    keep: forever
+  Harbour Sport: https://example.com/sport/
+  harbour-science:
+    url: https://example.com/science/
+    formats: [rss, rdf]
+"#;
+    let project = Project::new(yaml);
+    let run = project.run(&["check"]);
+    run.expect_code(2);
+    let expected = [
+        ("\"ul.river >\"", "harbour-tech"),
+        ("gopher://", "harbour-ports"),
+        ("Atlantis/Capital", "harbour-culture"),
+        ("forever", "harbour-culture"),
+        ("Harbour Sport", "Harbour Sport"),
+        ("rdf]", "harbour-science"),
+    ];
+    for (marker, feed) in expected {
+        let (line, column) = locate(yaml, marker);
+        let at = format!("feeds.yaml:{line}:{column}: feed `{feed}`: ");
+        assert!(run.stderr.contains(&at), "missing the error at {at}\n{run}");
+    }
+    assert!(
+        run.stderr.contains(&format!("{} error(s)", expected.len())),
+        "exactly these errors\n{run}"
+    );
+    assert!(
+        !run.stderr.contains("harbour-economy"),
+        "the valid feed has no error\n{run}"
+    );
+}

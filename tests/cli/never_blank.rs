@@ -1,0 +1,117 @@
+//! Never blank: when a feed's page fails (an HTTP error, a redesign that matches no
+//! cards, a server that never answers) the run exits 1, says which feed and URL
+//! failed, leaves the last good files exactly as they were — bytes and mtime — and
+//! the other feeds of the same pass still succeed.
+
+use std::time::Duration;
+
+use crate::support::{
+    Card, GRID_FEED_FIELDS, Project, Reply, TestServer, aged_snapshot, grid_page, redesigned_page,
+    snapshot,
+};
+
+fn stories() -> Vec<Card> {
+    vec![
+        Card::new(
+            "budget-vote",
+            "Council passes the harbour budget",
+            Some("2024-11-20T10:00:00Z"),
+        ),
+        Card::new(
+            "ferry-timetable",
+            "Winter ferry timetable published",
+            Some("2024-11-19T08:00:00Z"),
+        ),
+        Card::new(
+            "fish-market",
+            "Fish market reopens after repairs",
+            Some("2024-11-18T12:00:00Z"),
+        ),
+    ]
+}
+
+/// After a good first run, `/flaky/` answers with `failure`: `flaky` must fail with a
+/// message containing `expected` and keep its files; `steady` must still be updated.
+fn previous_files_survive(failure: Reply, expected: &str) {
+    let server = TestServer::start();
+    server.set("/flaky/", Reply::html(grid_page(&stories())));
+    server.set("/steady/", Reply::html(grid_page(&stories())));
+    let project = Project::new(&format!(
+        "settings:\n  base_url: https://feeds.example.org/\n  timeout: 2s\nfeeds:\n  flaky:\n    url: {}\n{GRID_FEED_FIELDS}  steady:\n    url: {}\n{GRID_FEED_FIELDS}",
+        server.url("/flaky/"),
+        server.url("/steady/"),
+    ));
+    project.run(&["run", "--once"]).expect_code(0);
+    let before: Vec<_> = ["flaky.xml", "flaky.atom"]
+        .iter()
+        .map(|f| aged_snapshot(&project.output(f)))
+        .collect();
+    let steady_before = aged_snapshot(&project.output("steady.xml"));
+
+    server.set("/flaky/", failure);
+    let mut more = stories();
+    more.insert(
+        0,
+        Card::new(
+            "new-pier",
+            "Work starts on the new pier",
+            Some("2024-11-21T07:00:00Z"),
+        ),
+    );
+    server.set("/steady/", Reply::html(grid_page(&more)));
+    let run = project.run(&["run", "--once"]);
+
+    run.expect_code(1);
+    let failed = run.summary("flaky");
+    assert!(failed.contains("FAILED"), "{run}");
+    assert!(
+        failed.contains(&server.url("/flaky/")),
+        "the FAILED line names the URL\n{run}"
+    );
+    assert!(
+        failed.contains(expected),
+        "the FAILED line says `{expected}`\n{run}"
+    );
+    let after: Vec<_> = ["flaky.xml", "flaky.atom"]
+        .iter()
+        .map(|f| snapshot(&project.output(f)))
+        .collect();
+    assert!(
+        before == after,
+        "the failed feed's files are byte-identical and keep their mtime"
+    );
+
+    assert!(
+        run.summary("steady").contains(" ok "),
+        "the healthy feed still succeeds\n{run}"
+    );
+    assert!(run.summary("steady").contains("1 new"), "{run}");
+    assert_ne!(
+        snapshot(&project.output("steady.xml")),
+        steady_before,
+        "the healthy feed is rewritten"
+    );
+    assert_eq!(project.feed("steady.xml").entries.len(), 4);
+}
+
+#[test]
+fn a_server_error_keeps_the_last_good_files() {
+    previous_files_survive(Reply::error(500), "HTTP 500");
+}
+
+#[test]
+fn a_page_with_no_matching_cards_keeps_the_last_good_files() {
+    previous_files_survive(
+        Reply::html(redesigned_page(&stories())),
+        "no cards match `article.story-card`",
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_keeps_the_last_good_files() {
+    // The delay outlasts `timeout: 2s`; the test waits for the client's timeout only.
+    previous_files_survive(
+        Reply::html(grid_page(&stories())).delay(Duration::from_secs(30)),
+        "timed out",
+    );
+}
