@@ -13,6 +13,8 @@ mod check;
 mod conditional;
 #[path = "cli/crash.rs"]
 mod crash;
+#[path = "cli/daemon.rs"]
+mod daemon;
 #[path = "cli/full_pass.rs"]
 mod full_pass;
 #[path = "cli/history.rs"]

@@ -1,0 +1,359 @@
+//! The daemon (`scrapefeed run`): it picks up edits of feeds.yaml without a restart,
+//! keeps the old configuration running when the new one is broken, stops cleanly on
+//! SIGTERM (at once on a second one) without partial files, spaces requests to one
+//! host, and tells systemd what it is doing.
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::net::UnixDatagram;
+use std::process::Child;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::support::{Card, GRID_FEED_FIELDS, Project, Reply, TestServer, grid_page, snapshot};
+
+/// Generous limits: they only stop a broken build from hanging the suite.
+const LIMIT: Duration = Duration::from_secs(30);
+
+/// A running daemon whose log (stderr) is collected as it is written.
+struct Daemon {
+    child: Child,
+    log: Arc<Mutex<String>>,
+}
+
+impl Daemon {
+    fn start(project: &Project) -> Daemon {
+        Daemon::start_with(project, &[])
+    }
+
+    fn start_with(project: &Project, env: &[(&str, &str)]) -> Daemon {
+        let mut command = project.command(&["run"]);
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        let mut child = command.spawn().expect("start the daemon");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let log = Arc::new(Mutex::new(String::new()));
+        let sink = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut log = sink.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        Daemon { child, log }
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits until the log holds `text`.
+    fn wait_log(&self, text: &str) {
+        wait_until(
+            &format!("the log to say {text:?}"),
+            || self.log().contains(text),
+            || self.log(),
+        );
+    }
+
+    fn signal(&self, name: &str) {
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+
+    fn assert_running(&mut self) {
+        assert!(
+            self.child.try_wait().unwrap().is_none(),
+            "the daemon is still running\n{}",
+            self.log()
+        );
+    }
+
+    /// Waits for the process to exit and returns its exit code.
+    fn wait_exit(mut self) -> (i32, String) {
+        let deadline = Instant::now() + LIMIT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                std::thread::sleep(Duration::from_millis(50)); // let the log reader drain
+                return (status.code().unwrap_or(-1), self.log());
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("the daemon did not exit\n{}", self.log());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool, context: impl Fn() -> String) {
+    let deadline = Instant::now() + LIMIT;
+    while !done() {
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}\n{}",
+            context()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn feed_entry(name: &str, url: &str, schedule: &str) -> String {
+    format!("  {name}:\n    url: {url}\n    schedule: \"{schedule}\"\n{GRID_FEED_FIELDS}")
+}
+
+fn config(feeds: &[String]) -> String {
+    format!(
+        "settings:\n  base_url: https://feeds.example.org/\n  host_delay: 0s\nfeeds:\n{}",
+        feeds.concat()
+    )
+}
+
+fn one_story(slug: &str, title: &str) -> String {
+    grid_page(&[Card::new(slug, title, Some("2025-02-03T04:05:06Z"))])
+}
+
+fn temp_files(project: &Project) -> Vec<String> {
+    project
+        .output_files()
+        .into_iter()
+        .filter(|f| f.contains(".scrapefeed-tmp"))
+        .collect()
+}
+
+#[test]
+fn a_feed_added_to_feeds_yaml_appears_without_a_restart() {
+    let server = TestServer::start();
+    server.set("/a/", Reply::html(one_story("alpha", "Alpha story")));
+    server.set("/b/", Reply::html(one_story("beta", "Beta story")));
+    let project = Project::new(&config(&[feed_entry(
+        "alpha",
+        &server.url("/a/"),
+        "@hourly",
+    )]));
+    let mut daemon = Daemon::start(&project);
+    wait_until(
+        "alpha's feed",
+        || project.output("alpha.xml").exists(),
+        || daemon.log(),
+    );
+
+    project.write_config(&config(&[
+        feed_entry("alpha", &server.url("/a/"), "@hourly"),
+        feed_entry("beta", &server.url("/b/"), "@hourly"),
+    ]));
+    wait_until(
+        "beta's feed",
+        || project.output("beta.atom").exists(),
+        || daemon.log(),
+    );
+    daemon.assert_running();
+    daemon.wait_log("1 added (beta), 0 removed, 0 changed, 1 unchanged");
+    let beta = project.feed("beta.xml");
+    assert_eq!(
+        beta.entries[0].title.as_ref().unwrap().content,
+        "Beta story"
+    );
+    assert_eq!(
+        server.requests_to("/a/").len(),
+        1,
+        "alpha was not refreshed again by the reload"
+    );
+
+    daemon.signal("TERM");
+    let (code, log) = daemon.wait_exit();
+    assert_eq!(code, 0, "{log}");
+}
+
+#[test]
+fn a_broken_feeds_yaml_is_reported_and_the_old_feeds_keep_updating() {
+    let server = TestServer::start();
+    server.set("/a/", Reply::html(one_story("first", "First story")));
+    // Every second, so the running configuration is seen at work after the bad edit.
+    let good = config(&[feed_entry("alpha", &server.url("/a/"), "* * * * * *")]);
+    let project = Project::new(&good);
+    let daemon = Daemon::start(&project);
+    wait_until(
+        "the first feed",
+        || project.output("alpha.xml").exists(),
+        || daemon.log(),
+    );
+
+    project.write_config(&format!("{good}    itmes: oops\n"));
+    daemon.wait_log("still running the previous configuration");
+    let log = daemon.log();
+    assert!(
+        log.contains("feeds.yaml:") && log.contains("unknown key `itmes`"),
+        "{log}"
+    );
+
+    server.set(
+        "/a/",
+        Reply::html(grid_page(&[
+            Card::new("second", "Second story", Some("2025-02-04T04:05:06Z")),
+            Card::new("first", "First story", Some("2025-02-03T04:05:06Z")),
+        ])),
+    );
+    wait_until(
+        "the old configuration to pick up the new story",
+        || {
+            std::fs::read_to_string(project.output("alpha.xml"))
+                .is_ok_and(|x| x.contains("Second story"))
+        },
+        || daemon.log(),
+    );
+    daemon.signal("TERM");
+    assert_eq!(daemon.wait_exit().0, 0);
+}
+
+#[test]
+fn sigterm_during_a_slow_fetch_exits_0_leaving_the_old_files_whole() {
+    let server = TestServer::start();
+    let page = one_story("calm", "A calm story");
+    server.set("/a/", Reply::html(page.clone()));
+    let project = Project::new(&config(&[feed_entry(
+        "alpha",
+        &server.url("/a/"),
+        "@hourly",
+    )]));
+    project.run(&["run", "--once"]).expect_code(0);
+    let before = snapshot(&project.output("alpha.xml"));
+
+    server.set("/a/", Reply::html(page).delay(Duration::from_secs(2)));
+    let daemon = Daemon::start(&project);
+    assert!(
+        server.wait_for_requests("/a/", 2, LIMIT),
+        "the daemon fetches"
+    );
+    daemon.signal("TERM");
+    let (code, log) = daemon.wait_exit();
+    assert_eq!(code, 0, "{log}");
+    assert!(
+        log.contains("waiting up to"),
+        "the refresh in flight was waited for\n{log}"
+    );
+    assert_eq!(
+        snapshot(&project.output("alpha.xml")),
+        before,
+        "the old file is intact"
+    );
+    assert!(
+        temp_files(&project).is_empty(),
+        "no temporary files: {:?}",
+        project.output_files()
+    );
+}
+
+#[test]
+fn a_second_signal_exits_at_once_without_partial_files() {
+    let server = TestServer::start();
+    let page = one_story("calm", "A calm story");
+    server.set("/a/", Reply::html(page.clone()));
+    let project = Project::new(&config(&[feed_entry(
+        "alpha",
+        &server.url("/a/"),
+        "@hourly",
+    )]));
+    project.run(&["run", "--once"]).expect_code(0);
+    let before = snapshot(&project.output("alpha.xml"));
+
+    server.set("/a/", Reply::html(page).delay(Duration::from_secs(60)));
+    let daemon = Daemon::start(&project);
+    assert!(
+        server.wait_for_requests("/a/", 2, LIMIT),
+        "the daemon fetches"
+    );
+    daemon.signal("TERM");
+    daemon.wait_log("waiting up to");
+    daemon.signal("TERM");
+    let (code, log) = daemon.wait_exit();
+    assert_eq!(code, 0, "{log}");
+    assert!(log.contains("second stop signal"), "{log}");
+    assert_eq!(snapshot(&project.output("alpha.xml")), before);
+    assert!(
+        temp_files(&project).is_empty(),
+        "no temporary files: {:?}",
+        project.output_files()
+    );
+}
+
+#[test]
+fn requests_to_one_host_are_spaced_by_host_delay() {
+    let server = TestServer::start();
+    let mut feeds = Vec::new();
+    for name in ["one", "two", "three"] {
+        let path = format!("/{name}/");
+        server.set(
+            &path,
+            Reply::html(one_story(name, &format!("Story {name}"))),
+        );
+        feeds.push(feed_entry(name, &server.url(&path), "@hourly"));
+    }
+    let project = Project::new(&format!(
+        "settings:\n  base_url: https://feeds.example.org/\n  host_delay: 1s\n  per_host: 1\n  concurrency: 3\nfeeds:\n{}",
+        feeds.concat()
+    ));
+    project.run(&["run", "--once"]).expect_code(0);
+    let arrivals: Vec<Instant> = server.requests().iter().map(|r| r.at).collect();
+    assert_eq!(arrivals.len(), 3);
+    for pair in arrivals.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(
+            gap >= Duration::from_millis(950),
+            "requests to one host {gap:?} apart (host_delay is 1s)"
+        );
+    }
+}
+
+#[test]
+fn systemd_hears_ready_reloading_and_stopping() {
+    let server = TestServer::start();
+    server.set("/a/", Reply::html(one_story("alpha", "Alpha story")));
+    let project = Project::new(&config(&[feed_entry(
+        "alpha",
+        &server.url("/a/"),
+        "@hourly",
+    )]));
+    let socket_path = project.root().join("notify.sock");
+    let socket = UnixDatagram::bind(&socket_path).expect("bind the notify socket");
+    socket.set_read_timeout(Some(LIMIT)).unwrap();
+    let daemon = Daemon::start_with(
+        &project,
+        &[("NOTIFY_SOCKET", socket_path.to_str().unwrap())],
+    );
+    let mut next = || {
+        let mut buffer = [0u8; 4096];
+        let n = socket
+            .recv(&mut buffer)
+            .unwrap_or_else(|e| panic!("no notification: {e}\n{}", daemon.log()));
+        String::from_utf8_lossy(&buffer[..n]).into_owned()
+    };
+    let ready = next();
+    assert!(
+        ready.contains("READY=1") && ready.contains("STATUS=1 feeds"),
+        "{ready}"
+    );
+    let mut seen = Vec::new();
+    daemon.signal("HUP");
+    while !seen.iter().any(|m: &String| m.contains("RELOADING=1")) {
+        seen.push(next());
+    }
+    let reloading = seen.last().unwrap().clone();
+    assert!(reloading.contains("MONOTONIC_USEC="), "{reloading}");
+    while !next().contains("READY=1") {}
+    daemon.signal("TERM");
+    while !next().contains("STOPPING=1") {}
+    assert_eq!(daemon.wait_exit().0, 0);
+}
