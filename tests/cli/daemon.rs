@@ -357,3 +357,37 @@ fn systemd_hears_ready_reloading_and_stopping() {
     while !next().contains("STOPPING=1") {}
     assert_eq!(daemon.wait_exit().0, 0);
 }
+
+#[test]
+fn under_journald_log_lines_carry_no_timestamp_of_their_own() {
+    let server = TestServer::start();
+    server.set("/a/", Reply::html(one_story("alpha", "Alpha story")));
+    let project = Project::new(&config(&[feed_entry(
+        "alpha",
+        &server.url("/a/"),
+        "@hourly",
+    )]));
+    let daemon = Daemon::start_with(&project, &[("JOURNAL_STREAM", "8:12345")]);
+    daemon.wait_log("refreshed");
+    let log = daemon.log();
+    let refreshed = log.lines().find(|l| l.contains("refreshed")).unwrap();
+    assert!(
+        refreshed.trim_start().starts_with("INFO"),
+        "no timestamp before the level: {refreshed:?}"
+    );
+    for field in [
+        "feed=alpha",
+        "new=1",
+        "total=1",
+        "status=200",
+        "ms=",
+        "next=",
+    ] {
+        assert!(
+            refreshed.contains(field),
+            "one line per refresh names {field}: {refreshed:?}"
+        );
+    }
+    daemon.signal("TERM");
+    assert_eq!(daemon.wait_exit().0, 0);
+}
