@@ -9,6 +9,7 @@ use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::project::Snapshot;
 use crate::support::{Card, GRID_FEED_FIELDS, Project, Reply, TestServer, grid_page, snapshot};
 
 /// Generous limits: they only stop a broken build from hanging the suite.
@@ -218,8 +219,9 @@ fn a_broken_feeds_yaml_is_reported_and_the_old_feeds_keep_updating() {
     assert_eq!(daemon.wait_exit().0, 0);
 }
 
-#[test]
-fn sigterm_during_a_slow_fetch_exits_0_leaving_the_old_files_whole() {
+/// A project with good files from one run, and a daemon caught in a fetch that takes
+/// `delay`.
+fn daemon_in_a_slow_fetch(delay: Duration) -> (TestServer, Project, Snapshot, Daemon) {
     let server = TestServer::start();
     let page = one_story("calm", "A calm story");
     server.set("/a/", Reply::html(page.clone()));
@@ -230,13 +232,18 @@ fn sigterm_during_a_slow_fetch_exits_0_leaving_the_old_files_whole() {
     )]));
     project.run(&["run", "--once"]).expect_code(0);
     let before = snapshot(&project.output("alpha.xml"));
-
-    server.set("/a/", Reply::html(page).delay(Duration::from_secs(2)));
+    server.set("/a/", Reply::html(page).delay(delay));
     let daemon = Daemon::start(&project);
     assert!(
         server.wait_for_requests("/a/", 2, LIMIT),
         "the daemon fetches"
     );
+    (server, project, before, daemon)
+}
+
+#[test]
+fn sigterm_during_a_slow_fetch_exits_0_leaving_the_old_files_whole() {
+    let (_server, project, before, daemon) = daemon_in_a_slow_fetch(Duration::from_secs(2));
     daemon.signal("TERM");
     let (code, log) = daemon.wait_exit();
     assert_eq!(code, 0, "{log}");
@@ -258,23 +265,7 @@ fn sigterm_during_a_slow_fetch_exits_0_leaving_the_old_files_whole() {
 
 #[test]
 fn a_second_signal_exits_at_once_without_partial_files() {
-    let server = TestServer::start();
-    let page = one_story("calm", "A calm story");
-    server.set("/a/", Reply::html(page.clone()));
-    let project = Project::new(&config(&[feed_entry(
-        "alpha",
-        &server.url("/a/"),
-        "@hourly",
-    )]));
-    project.run(&["run", "--once"]).expect_code(0);
-    let before = snapshot(&project.output("alpha.xml"));
-
-    server.set("/a/", Reply::html(page).delay(Duration::from_secs(60)));
-    let daemon = Daemon::start(&project);
-    assert!(
-        server.wait_for_requests("/a/", 2, LIMIT),
-        "the daemon fetches"
-    );
+    let (_server, project, before, daemon) = daemon_in_a_slow_fetch(Duration::from_secs(60));
     daemon.signal("TERM");
     daemon.wait_log("waiting up to");
     daemon.signal("TERM");
