@@ -193,6 +193,7 @@ fn reference_rules(
         author: rule("author", None)?,
         image: rule("image", Some("image_attr"))?,
         id: None,
+        lenient: false,
     };
     Ok((items, fields))
 }
@@ -269,6 +270,15 @@ fn score(
         .map(normal)
         .collect();
     let gold_set: Option<HashSet<String>> = gold.map(|g| g.iter().map(|l| normal(l)).collect());
+    if std::env::var_os("CORPUS_VERBOSE").is_some() {
+        let target = gold_set.as_ref().filter(|_| !reference).unwrap_or(&wanted);
+        for missed in target.difference(&found) {
+            eprintln!("{}: missed {missed}", page.id);
+        }
+        for extra in found.difference(target) {
+            eprintln!("{}: extra {extra}", page.id);
+        }
+    }
     let (precision, recall) = match (&gold_set, reference) {
         (Some(gold), false) => precision_recall(&found, gold),
         _ => precision_recall(&found, &wanted),

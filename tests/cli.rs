@@ -15,6 +15,8 @@ mod conditional;
 mod crash;
 #[path = "cli/daemon.rs"]
 mod daemon;
+#[path = "cli/detect.rs"]
+mod detect;
 #[path = "cli/full_pass.rs"]
 mod full_pass;
 #[path = "cli/history.rs"]

@@ -131,5 +131,6 @@ pub fn compile_fields(detected: &DetectedFields) -> Fields {
         summary: rule(&detected.summary),
         author: rule(&detected.author),
         image: rule(&detected.image),
+        lenient: true,
     }
 }

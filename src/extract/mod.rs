@@ -253,6 +253,7 @@ fn merge_fields(configured: &Fields, detected: Fields) -> Fields {
         summary: configured.summary.clone().or(detected.summary),
         author: configured.author.clone().or(detected.author),
         image: configured.image.clone().or(detected.image),
+        lenient: detected.lenient,
     }
 }
 
@@ -262,9 +263,20 @@ fn read_card(card_el: ElementRef<'_>, fields: &Fields, base: &Url) -> CardValues
             .id
             .as_ref()
             .and_then(|rule| card::read_string(card_el, rule)),
-        title: card::title(card_el, fields.title.as_ref()),
-        link: card::link(card_el, fields.link.as_ref(), base),
-        date: card::date_text(card_el, fields.date.as_ref()),
+        title: card::title(card_el, fields.title.as_ref())
+            .or_else(|| fields.lenient.then(|| card::title(card_el, None)).flatten()),
+        link: card::link(card_el, fields.link.as_ref(), base).or_else(|| {
+            fields
+                .lenient
+                .then(|| card::link(card_el, None, base))
+                .flatten()
+        }),
+        date: card::date_text(card_el, fields.date.as_ref()).or_else(|| {
+            fields
+                .lenient
+                .then(|| card::date_text(card_el, None))
+                .flatten()
+        }),
         summary: fields
             .summary
             .as_ref()
@@ -273,7 +285,12 @@ fn read_card(card_el: ElementRef<'_>, fields: &Fields, base: &Url) -> CardValues
             .author
             .as_ref()
             .and_then(|rule| card::read_string(card_el, rule)),
-        image: card::image(card_el, fields.image.as_ref(), base),
+        image: card::image(card_el, fields.image.as_ref(), base).or_else(|| {
+            fields
+                .lenient
+                .then(|| card::image(card_el, None, base))
+                .flatten()
+        }),
     };
     apply_templates(&mut values, fields);
     values

@@ -324,7 +324,7 @@ fn systemd_hears_ready_reloading_and_stopping() {
         &project,
         &[("NOTIFY_SOCKET", socket_path.to_str().unwrap())],
     );
-    let mut next = || {
+    let next = || {
         let mut buffer = [0u8; 4096];
         let n = socket
             .recv(&mut buffer)

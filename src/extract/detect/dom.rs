@@ -7,7 +7,7 @@
 //! number, so a subtree is the contiguous range `i..end`, and the page-region
 //! context (navigation, sidebars, main content) is computed once per element.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use scraper::{ElementRef, Html};
 use url::Url;
@@ -24,15 +24,18 @@ pub(crate) struct Node<'a> {
     pub neg_at: Option<usize>,
     /// Nearest ancestor-or-self that marks the main content region.
     pub pos_at: Option<usize>,
-    /// Region this element marks by itself; `true` when marked only by a
-    /// class/id name (weaker than a `<nav>` tag or a role).
-    mark: Option<(Region, bool)>,
+    /// Region this element marks by itself, whether it is marked only by a
+    /// name (class/id/heading text: weaker than a `<nav>` tag or a role), and
+    /// a label for reasons.
+    mark: Option<(Region, bool, String)>,
 }
 
 /// The index itself, plus the URL that relative links resolve against.
 pub(crate) struct Dom<'a> {
     pub nodes: Vec<Node<'a>>,
     by_ptr: HashMap<usize, usize>,
+    /// Elements by tag name, in document order.
+    by_tag: BTreeMap<&'a str, Vec<usize>>,
     /// `<base href>` resolved against the page URL, else the page URL.
     pub base: Url,
     pub page: Url,
@@ -139,6 +142,31 @@ const POS_TOKENS: &[&str] = &[
     "results", "listing", "archive", "timeline",
 ];
 
+/// Headings that announce a rail rather than the page's own list.
+const RAIL_PHRASES: &[&str] = &[
+    "most read",
+    "most popular",
+    "most viewed",
+    "most shared",
+    "popular",
+    "trending",
+    "related",
+    "recommended",
+    "you may also like",
+    "you might also like",
+    "more from",
+    "editor's picks",
+    "editors' picks",
+    "meistgelesen",
+    "am meisten gelesen",
+    "beliebt",
+    "empfehlungen",
+    "热门",
+    "推荐",
+    "相关",
+    "排行",
+];
+
 const TAXONOMY_PREFIXES: &[&str] = &[
     "tag-",
     "category-",
@@ -223,10 +251,16 @@ impl<'a> Dom<'a> {
         let mut dom = Dom {
             nodes: Vec::new(),
             by_ptr: HashMap::new(),
+            by_tag: BTreeMap::new(),
             base: page_url.clone(),
             page: page_url.clone(),
         };
         dom.add(doc.root_element(), None);
+        dom.mark_labelled_rails();
+        dom.inherit();
+        for (i, n) in dom.nodes.iter().enumerate() {
+            dom.by_tag.entry(n.tag).or_default().push(i);
+        }
         let base_href = dom
             .nodes
             .iter()
@@ -262,64 +296,90 @@ impl<'a> Dom<'a> {
 
     fn push(&mut self, el: ElementRef<'a>, parent: Option<usize>) -> usize {
         let idx = self.nodes.len();
-        let (mut neg_at, mut pos_at) = match parent {
-            Some(p) => (self.nodes[p].neg_at, self.nodes[p].pos_at),
-            None => (None, None),
-        };
         let mark = classify(&el).map(|(r, label)| {
             let by_name = label.starts_with('.') || label.starts_with('#');
-            (r, by_name)
+            (r, by_name, label)
         });
-        match mark {
-            Some((Region::Boilerplate, _)) => neg_at = Some(idx),
-            Some((Region::Main, _)) => pos_at = Some(idx),
-            None => {}
-        }
         self.nodes.push(Node {
             el,
             tag: el.value().name(),
             parent,
             end: idx + 1,
             children: Vec::new(),
-            neg_at,
-            pos_at,
+            neg_at: None,
+            pos_at: None,
             mark,
         });
         self.by_ptr.insert(ptr_of(&el), idx);
         idx
     }
 
-    /// Class names such as `with-sidebar` or `…-nav-variation` on a page-wide
-    /// wrapper describe the layout, not a boilerplate region. A name-marked
-    /// region that holds more than half of the page's story links (`stories`,
-    /// dom indices) is therefore unmarked, and region inheritance recomputed.
-    pub fn relax_wrappers(&mut self, stories: &[usize]) {
-        if stories.is_empty() {
-            return;
-        }
+    /// A rail announced only by its heading (`<h2>Most read</h2><ol>…`):
+    /// the heading's parent becomes a boilerplate region. Such a mark is as
+    /// explicit as a tag, so `relax_wrappers` leaves it alone.
+    fn mark_labelled_rails(&mut self) {
         for i in 0..self.nodes.len() {
-            if let Some((Region::Boilerplate, true)) = self.nodes[i].mark {
-                let end = self.nodes[i].end;
-                let lo = stories.partition_point(|&s| s < i);
-                let hi = stories.partition_point(|&s| s < end);
-                if (hi - lo) * 2 > stories.len() {
-                    self.nodes[i].mark = None;
-                }
+            let n = &self.nodes[i];
+            if !matches!(n.tag, "h2" | "h3" | "h4" | "h5" | "h6") {
+                continue;
+            }
+            let Some(p) = n.parent else { continue };
+            if self.nodes[p].mark.is_some() || matches!(self.nodes[p].tag, "body" | "html") {
+                continue;
+            }
+            let text = self.text(i).to_lowercase();
+            if text.chars().count() <= 40 && RAIL_PHRASES.iter().any(|ph| text.contains(ph)) {
+                let label = format!("section headed \"{}\"", self.text(i));
+                self.nodes[p].mark = Some((Region::Boilerplate, false, label));
             }
         }
+    }
+
+    /// Propagates region marks down the tree (parents precede children).
+    fn inherit(&mut self) {
         for i in 0..self.nodes.len() {
             let (mut neg_at, mut pos_at) = match self.nodes[i].parent {
                 Some(p) => (self.nodes[p].neg_at, self.nodes[p].pos_at),
                 None => (None, None),
             };
             match self.nodes[i].mark {
-                Some((Region::Boilerplate, _)) => neg_at = Some(i),
-                Some((Region::Main, _)) => pos_at = Some(i),
+                Some((Region::Boilerplate, _, _)) => neg_at = Some(i),
+                Some((Region::Main, _, _)) => pos_at = Some(i),
                 None => {}
             }
             self.nodes[i].neg_at = neg_at;
             self.nodes[i].pos_at = pos_at;
         }
+    }
+
+    /// Class names such as `with-sidebar` or `…-nav-variation` on a page-wide
+    /// wrapper describe the layout, not a boilerplate region. A name-marked
+    /// region that holds more than half of the page's story links (`stories`,
+    /// dom indices) and more than a third of its elements is therefore
+    /// unmarked, and region inheritance recomputed.
+    pub fn relax_wrappers(&mut self, stories: &[usize]) {
+        if stories.is_empty() {
+            return;
+        }
+        let total = self.nodes.len();
+        for i in 0..total {
+            if let Some((Region::Boilerplate, true, _)) = self.nodes[i].mark {
+                let end = self.nodes[i].end;
+                let lo = stories.partition_point(|&s| s < i);
+                let hi = stories.partition_point(|&s| s < end);
+                // A wrapper also spans a large part of the page; a big menu
+                // may hold many story-like links but not a third of the page.
+                if (hi - lo) * 2 > stories.len() && (end - i) * 3 > total {
+                    self.nodes[i].mark = None;
+                }
+            }
+        }
+        self.inherit();
+    }
+
+    /// Elements with the given tag name, in document order.
+    pub fn with_tag(&self, tag: &str) -> &[usize] {
+        self.by_tag.get(tag).map_or(&[], Vec::as_slice)
     }
 
     /// Index of an element that came from a `select` on the same document.
@@ -363,8 +423,10 @@ impl<'a> Dom<'a> {
 
     /// Short label such as `<nav>` or `.sidebar` for a region-marking element.
     pub fn region_label(&self, i: usize) -> String {
-        classify(&self.nodes[i].el)
-            .map(|(_, l)| l)
+        self.nodes[i]
+            .mark
+            .as_ref()
+            .map(|(_, _, l)| l.clone())
             .unwrap_or_default()
     }
 }

@@ -135,6 +135,10 @@ pub(crate) fn primary_link(
         if l.node == card {
             v += 0.3;
         }
+        // Share bars, comment links and the like inside the card.
+        if dom.nodes[l.node].neg_at.is_some_and(|r| r > card) {
+            v *= 0.3;
+        }
         if best.is_none_or(|(bv, _)| v > bv + 1e-9) {
             best = Some((v, k));
         }
@@ -147,14 +151,16 @@ fn re_date() -> &'static Regex {
     RE.get_or_init(|| {
         let months_en = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec";
         let months_de = "januar|februar|märz|maerz|april|mai|juni|juli|august|september|oktober|november|dezember";
+        // `(?-u:\b)`: ASCII word boundaries, much cheaper than Unicode ones.
+        let b = r"(?-u:\b)";
         let pats = [
-            r"\b(19|20)\d{2}[-/.](0?[1-9]|1[0-2])[-/.](0?[1-9]|[12]\d|3[01])\b".to_string(),
-            r"\b(0?[1-9]|[12]\d|3[01])[./](0?[1-9]|1[0-2])[./]((19|20)\d{2}|\d{2})\b".to_string(),
-            format!(r"(?i)\b({months_en})[a-z]*\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+(19|20)\d{{2}}\b"),
-            format!(r"(?i)\b\d{{1,2}}\.?\s+({months_en}|{months_de})[a-zä]*\.?,?\s+(19|20)\d{{2}}\b"),
-            r"(?i)\b\d+\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b".to_string(),
-            r"(?i)\bvor\s+\d+\s+(sekunden|minuten|stunden|tagen|wochen|monaten|jahren)\b".to_string(),
-            r"(?i)^(heute|gestern|today|yesterday)\b".to_string(),
+            format!(r"{b}(19|20)\d{{2}}[-/.](0?[1-9]|1[0-2])[-/.](0?[1-9]|[12]\d|3[01]){b}"),
+            format!(r"{b}(0?[1-9]|[12]\d|3[01])[./](0?[1-9]|1[0-2])[./]((19|20)\d{{2}}|\d{{2}}){b}"),
+            format!(r"(?i){b}({months_en})[a-z]*\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+(19|20)\d{{2}}{b}"),
+            format!(r"(?i){b}\d{{1,2}}\.?\s+({months_en}|{months_de})[a-zä]*\.?,?\s+(19|20)\d{{2}}{b}"),
+            format!(r"(?i){b}\d+\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago{b}"),
+            format!(r"(?i){b}vor\s+\d+\s+(sekunden|minuten|stunden|tagen|wochen|monaten|jahren){b}"),
+            format!(r"(?i)^(heute|gestern|today|yesterday){b}"),
             r"\d+\s*(秒|分钟|小时|天|周|个月|年)前".to_string(),
             r"^(昨天|今天|前天)".to_string(),
             r"(19|20)\d{2}年\d{1,2}月\d{1,2}日".to_string(),
@@ -165,7 +171,24 @@ fn re_date() -> &'static Regex {
 
 /// Does a short text look like a publication date or age?
 pub(crate) fn looks_like_date(text: &str) -> bool {
-    text.chars().count() <= 80 && re_date().is_match(text)
+    if text.len() > 240 || text.chars().count() > 80 {
+        return false;
+    }
+    let quick = text.bytes().any(|b| b.is_ascii_digit()) || {
+        let lower = text.trim_start().to_lowercase();
+        [
+            "heute",
+            "gestern",
+            "today",
+            "yesterday",
+            "昨天",
+            "今天",
+            "前天",
+        ]
+        .iter()
+        .any(|w| lower.starts_with(w))
+    };
+    quick && re_date().is_match(text)
 }
 
 const DATE_TOKENS: &[&str] = &[
@@ -337,17 +360,71 @@ pub(crate) fn find_summary(
 }
 
 const AUTHOR_TOKENS: &[&str] = &[
-    "author", "byline", "creator", "writer", "vcard", "hnuser", "source",
+    "author",
+    "byline",
+    "creator",
+    "writer",
+    "vcard",
+    "user",
+    "username",
+    "poster",
+    "submitter",
+    "source",
 ];
 
-/// The card's author element.
+const PROFILE_SEGMENTS: &[&str] = &[
+    "author",
+    "authors",
+    "user",
+    "users",
+    "profile",
+    "profiles",
+    "people",
+    "u",
+    "writer",
+    "writers",
+    "contributor",
+    "contributors",
+    "staff",
+];
+
+/// A link to a person's page (`/author/jane`, `user?id=jane`).
+fn is_profile_link(dom: &Dom<'_>, j: usize) -> bool {
+    if dom.nodes[j].tag != "a" {
+        return false;
+    }
+    let Some(href) = dom.nodes[j].el.attr("href") else {
+        return false;
+    };
+    let Some(u) = super::links::resolve(&dom.base, href) else {
+        return false;
+    };
+    let segs: Vec<String> = u
+        .path_segments()
+        .map(|s| {
+            s.filter(|x| !x.is_empty())
+                .map(str::to_ascii_lowercase)
+                .collect()
+        })
+        .unwrap_or_default();
+    segs.iter()
+        .take(2)
+        .any(|s| PROFILE_SEGMENTS.contains(&s.trim_end_matches(".php")))
+        && word_count(&dom.text(j)) <= 5.0
+}
+
+/// The card's author element: byline-marked element, `<address>`, or a link
+/// to a profile page.
 pub(crate) fn find_author(dom: &Dom<'_>, card: usize) -> Option<usize> {
     let end = dom.nodes[card].end;
     (card + 1..end).find(|&j| {
-        (dom.nodes[j].tag == "address" || has_token(dom, j, AUTHOR_TOKENS)) && {
-            let t = dom.text(j);
-            !t.is_empty() && t.chars().count() <= 100
-        }
+        (dom.nodes[j].tag == "address"
+            || has_token(dom, j, AUTHOR_TOKENS)
+            || is_profile_link(dom, j))
+            && {
+                let t = dom.text(j);
+                !t.is_empty() && t.chars().count() <= 100
+            }
     })
 }
 
@@ -479,14 +556,20 @@ pub(crate) fn detect_fields(dom: &Dom<'_>, links: &Links, cards: &[usize]) -> De
         .iter()
         .map(|s| s.and_then(|s| find_date(dom, s).filter(|&d| d != s).map(|d| (s, d))))
         .collect();
+    // `@datetime` when most of the date elements in use carry one.
     let date_attr = {
-        let with_attr = dates_in
+        let n_in = dates_in.iter().flatten().count();
+        let n_sib = dates_sib.iter().flatten().count();
+        let used: Vec<usize> = if n_in >= n_sib {
+            dates_in.iter().flatten().copied().collect()
+        } else {
+            dates_sib.iter().flatten().map(|&(_, d)| d).collect()
+        };
+        let with_attr = used
             .iter()
-            .flatten()
             .filter(|&&d| dom.nodes[d].tag == "time" && dom.nodes[d].el.attr("datetime").is_some())
             .count();
-        let total = dates_in.iter().flatten().count();
-        (total > 0 && with_attr * 2 > total).then_some("datetime")
+        (!used.is_empty() && with_attr * 2 > used.len()).then_some("datetime")
     };
     let date = field_selector(dom, cards, &dates_in, &dates_sib, date_attr);
 

@@ -124,7 +124,7 @@ pub(crate) fn seed_chains(dom: &Dom<'_>, links: &Links) -> Vec<Vec<usize>> {
 fn add(keys: &mut BTreeMap<String, f64>, sel: String, cost: f64) {
     // Only bare tags (`ul > li`): fragile, prefer any named step.
     let named = sel.contains(['.', '#', '[']) || sel == "article";
-    let cost = if named { cost } else { cost.max(1.0) + 1.2 };
+    let cost = if named { cost } else { cost.max(1.0) + 1.5 };
     let e = keys.entry(sel).or_insert(cost);
     if cost < *e {
         *e = cost;
@@ -208,7 +208,7 @@ pub(crate) fn candidate_groups(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<
     }
     let found: Vec<Vec<usize>> = by_members.keys().cloned().collect();
     for members in found {
-        for (lifted, sel, cost) in lifted_groups(doc, dom, &members) {
+        for (lifted, sel, cost) in lifted_groups(doc, dom, &members, &by_members) {
             offer(&mut by_members, lifted, sel, cost);
         }
     }
@@ -246,7 +246,12 @@ fn offer(
 /// (full-post indexes) are found one level too low by the climb. Lifting a
 /// group to ancestors that are distinct per member recovers the whole card
 /// (`article.post` instead of `header.entry-header`).
-fn lifted_groups(doc: &Html, dom: &Dom<'_>, members: &[usize]) -> Vec<(Vec<usize>, String, f64)> {
+fn lifted_groups(
+    doc: &Html,
+    dom: &Dom<'_>,
+    members: &[usize],
+    known: &BTreeMap<Vec<usize>, (f64, String)>,
+) -> Vec<(Vec<usize>, String, f64)> {
     let mut out = Vec::new();
     let mut level: Vec<usize> = members.to_vec();
     for _ in 0..3 {
@@ -262,6 +267,10 @@ fn lifted_groups(doc: &Html, dom: &Dom<'_>, members: &[usize]) -> Vec<(Vec<usize
         sorted.dedup();
         if sorted.len() != up.len() || sorted.windows(2).any(|w| dom.contains(w[0], w[1])) {
             return out;
+        }
+        if known.contains_key(&sorted) {
+            level = sorted; // this level already has a verified selector
+            continue;
         }
         let mut support: BTreeMap<String, (usize, f64)> = BTreeMap::new();
         for &e in &sorted {

@@ -245,6 +245,13 @@ pub(crate) fn url_score(u: &Url, page: &Url) -> f64 {
     {
         return 0.1;
     }
+    // Share / redirect links carry another URL in their query.
+    if u.query_pairs().any(|(_, v)| {
+        let v = v.trim_start();
+        v.starts_with("http://") || v.starts_with("https://") || v.starts_with("//")
+    }) {
+        return 0.1;
+    }
     if segs.is_empty() {
         // Home page of a site, unless an id-like query names a document.
         return if has_id_query(query) { 0.75 } else { 0.1 };
@@ -504,6 +511,11 @@ mod tests {
         assert!(art > 0.9 && slug > 0.9 && id > 0.9, "{art} {slug} {id}");
         assert!(section < 0.5, "{section}");
         assert!(tag < 0.2 && home < 0.2 && social < 0.1);
+        let share = url_score(
+            &u("https://links.example.org/submitlink?u=https://news.example.com/x&t=X"),
+            &page,
+        );
+        assert!(share < 0.2);
     }
 
     #[test]

@@ -6,10 +6,10 @@
 //! page declares (JSON-LD, microdata, `__NEXT_DATA__`) is preferred when it
 //! really describes the page's list; otherwise the page structure decides.
 //!
-//! Pipeline: [`dom`] indexes the tree, [`links`] rates every link,
-//! [`groups`] proposes card groups with verified selectors, [`score`] ranks
-//! them, [`fields`] finds field selectors for the winners, and
-//! [`structured`] reads declared lists. Output is deterministic: no hash-map
+//! Pipeline: `dom` indexes the tree, `links` rates every link, `groups`
+//! proposes card groups with verified selectors, `score` ranks them, `fields`
+//! finds field selectors for the winners, and `structured` reads declared
+//! lists; `selector` holds the rules for robust selectors. Output is deterministic: no hash-map
 //! iteration order reaches the results.
 
 mod dom;
@@ -95,10 +95,20 @@ pub fn detect(doc: &Html, page_url: &Url) -> Detection {
     let (dom, links) = prepare(doc, page_url);
     let ranked = rank(doc, &dom, &links);
     if let Some(found) = structured::find(&dom, &links) {
+        // Declared data wins unless a confident visible list is clearly
+        // larger, the declared items are mostly not linked from the page, or
+        // the two lists are about different stories.
         let n = found.items.len() as f64;
         let thin = ranked.first().is_some_and(|best| {
-            best.candidate.confidence >= 0.4
-                && (best.distinct as f64 >= 1.5 * n || (found.linked as f64) < 0.7 * n)
+            let overlap = found
+                .items
+                .iter()
+                .filter_map(|i| Url::parse(&i.link).ok())
+                .filter(|u| best.keys.contains(&links::link_key(u)))
+                .count() as f64;
+            let c = best.candidate.confidence;
+            (c >= 0.4 && (best.keys.len() as f64 >= 1.5 * n || (found.linked as f64) < 0.7 * n))
+                || (c >= 0.6 && overlap < 0.5 * n)
         });
         if !thin {
             return Detection::Structured {
@@ -136,7 +146,8 @@ fn prepare<'a>(doc: &'a Html, page_url: &Url) -> (Dom<'a>, Links) {
 
 struct Ranked {
     candidate: Candidate,
-    distinct: usize,
+    /// Distinct story-link keys of the candidate.
+    keys: BTreeSet<String>,
 }
 
 fn rank(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Ranked> {
@@ -186,10 +197,13 @@ fn rank(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Ranked> {
             let g = &groups[*k];
             // A rival is a candidate about other stories: subsets of this
             // candidate (one column of the same list) do not compete with it.
+            // A better-scored candidate is always a rival.
             let rival = kept
                 .iter()
-                .filter(|(k2, _, other)| {
-                    k2 != k && (other.intersection(set).count() as f64) < 0.5 * other.len() as f64
+                .filter(|(k2, o, other)| {
+                    k2 != k
+                        && (o.score > s.score
+                            || (other.intersection(set).count() as f64) < 0.5 * other.len() as f64)
                 })
                 .map(|(_, o, _)| o.score)
                 .fold(0.0_f64, f64::max);
@@ -202,7 +216,7 @@ fn rank(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Ranked> {
                     cards: g.members.len(),
                     reasons: s.reasons.clone(),
                 },
-                distinct: s.keys.len(),
+                keys: set.clone(),
             }
         })
         .collect()
@@ -229,13 +243,17 @@ fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
-/// Confidence 0..1 from the margin over the strongest rival, the number of
-/// distinct stories, link uniqueness and headline quality.
+/// Confidence 0..1. The candidate's own strength (absolute score: a footer
+/// of legal links can be the best of a bad lot) gates everything; then the
+/// margin over the strongest rival, the number of distinct stories, link
+/// uniqueness and headline quality.
 fn confidence(s: &score::GroupScore, rival: f64) -> f64 {
+    let strength = ((s.score - 0.5) / 2.0).clamp(0.0, 1.0).sqrt();
     let ratio = if s.score > 0.0 { rival / s.score } else { 1.0 };
     let margin = ((1.0 - ratio) / 0.6).clamp(0.0, 1.0);
     let count = ((s.keys.len() as f64 - 2.0) / 8.0).clamp(0.0, 1.0);
-    let c = 0.5 * margin + 0.2 * count + 0.15 * s.unique * s.link_share + 0.15 * s.head;
+    let c = strength
+        * (0.25 + 0.45 * margin + 0.1 * count + 0.1 * s.unique * s.link_share + 0.1 * s.head);
     c.clamp(0.0, 1.0)
 }
 
@@ -447,22 +465,7 @@ mod tests {
         };
         assert!(confidence(&s, 1.0) > 0.8);
         assert!(confidence(&s, 9.5) < 0.6);
+        let weak = score::GroupScore { score: 0.4, ..s };
+        assert!(confidence(&weak, 0.0) < 0.05);
     }
-}
-
-/// Debug helper: every candidate group with its quick and full score.
-#[doc(hidden)]
-pub fn debug_groups(doc: &Html, page_url: &Url) -> Vec<(String, usize, f64, f64)> {
-    let (dom, links) = prepare(doc, page_url);
-    let groups = groups::candidate_groups(doc, &dom, &links);
-    let mut out: Vec<(String, usize, f64, f64)> = groups
-        .iter()
-        .map(|g| {
-            let q = score::score_group(&dom, &links, &g.members, false).map_or(-1.0, |s| s.score);
-            let f = score::score_group(&dom, &links, &g.members, true).map_or(-1.0, |s| s.score);
-            (g.selector.clone(), g.members.len(), q, f)
-        })
-        .collect();
-    out.sort_by(|a, b| b.3.total_cmp(&a.3));
-    out
 }

@@ -12,7 +12,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::dom::Dom;
-use super::fields::{find_date, find_image, find_summary, meta_sibling, title_info};
+use super::fields::{find_date, find_image, find_summary, heading_in, meta_sibling, title_info};
 use super::links::{Links, headline_score, path_shape, site_of, word_count};
 
 /// What one card contributes to its group's score.
@@ -182,22 +182,19 @@ pub(crate) fn score_group(
 
     let mut reasons = Vec::new();
     if rich {
-        let cards_sorted = cards; // already sorted
         let mut dated = 0usize;
         let mut imaged = 0usize;
         let mut summarised = 0usize;
         for (k, &c) in cards.iter().enumerate() {
             let has_date = find_date(dom, c).is_some()
-                || meta_sibling(dom, links, c, cards_sorted)
-                    .is_some_and(|s| find_date(dom, s).is_some());
+                || meta_sibling(dom, links, c, cards).is_some_and(|s| find_date(dom, s).is_some());
             if has_date {
                 dated += 1;
             }
             if find_image(dom, c).is_some() {
                 imaged += 1;
             }
-            let ti_heading = super::fields::heading_in(dom, c);
-            if find_summary(dom, c, ti_heading, &facts[k].title).is_some() {
+            if find_summary(dom, c, heading_in(dom, c), &facts[k].title).is_some() {
                 summarised += 1;
             }
         }

@@ -184,6 +184,11 @@ pub(crate) fn stable_class(c: &str) -> bool {
             | "lazy"
             | "lazyloaded"
             | "loaded"
+            | "undefined"
+            | "null"
+            | "false"
+            | "true"
+            | "nan"
     )
 }
 
@@ -404,13 +409,37 @@ pub(crate) fn anchor_forms(dom: &Dom<'_>, i: usize, max: usize) -> Vec<(String, 
     out
 }
 
-/// Runs a selector on the document and returns the dom indices it matches.
+/// Runs a selector on the document and returns the dom indices it matches,
+/// exactly as `Html::select` would. When the selector's subject names a tag
+/// (all card selectors built here do), only elements of that tag are tested.
 pub(crate) fn run(doc: &Html, dom: &Dom<'_>, sel: &str) -> Option<Vec<usize>> {
     let s = Selector::parse(sel).ok()?;
-    let mut v: Vec<usize> = doc.select(&s).filter_map(|e| dom.index_of(&e)).collect();
+    let mut v: Vec<usize> = match subject_tag(sel) {
+        Some(tag) => dom
+            .with_tag(&tag)
+            .iter()
+            .copied()
+            .filter(|&i| s.matches(&dom.nodes[i].el))
+            .collect(),
+        None => doc.select(&s).filter_map(|e| dom.index_of(&e)).collect(),
+    };
     v.sort_unstable();
     v.dedup();
     Some(v)
+}
+
+/// Tag name of the subject (last compound) of a single complex selector, if
+/// it starts with one: `div.river > article.card` → `article`.
+fn subject_tag(sel: &str) -> Option<String> {
+    if sel.contains(',') {
+        return None;
+    }
+    let last = sel.rsplit([' ', '>', '+', '~']).next()?.trim();
+    let tag: String = last
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    (!tag.is_empty()).then(|| tag.to_ascii_lowercase())
 }
 
 /// Builds the relative selector that, evaluated inside each card, finds the
@@ -598,6 +627,18 @@ mod tests {
         ] {
             assert!(stable_class(c), "{c} should be stable");
         }
+    }
+
+    #[test]
+    fn subject_tags() {
+        assert_eq!(
+            subject_tag("div.river > article.card").as_deref(),
+            Some("article")
+        );
+        assert_eq!(subject_tag("#content li").as_deref(), Some("li"));
+        assert_eq!(subject_tag("a[data-id=\"x\"]").as_deref(), Some("a"));
+        assert_eq!(subject_tag(".card"), None);
+        assert_eq!(subject_tag("h2, h3"), None);
     }
 
     #[test]

@@ -302,7 +302,7 @@ fn microdata_list(dom: &Dom<'_>) -> Vec<Raw> {
                     .map(str::to_string)
             });
         let Some(url) = url else { continue };
-        let author = find("author").map(|a| {
+        let author = find("author").or_else(|| find("creator")).map(|a| {
             let named = (a + 1..dom.nodes[a].end).find(|&k| itemprops(dom, k).contains(&"name"));
             dom.text(named.unwrap_or(a))
         });
