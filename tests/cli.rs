@@ -17,6 +17,8 @@ mod crash;
 mod daemon;
 #[path = "cli/detect.rs"]
 mod detect;
+#[path = "cli/detection_memory.rs"]
+mod detection_memory;
 #[path = "cli/full_pass.rs"]
 mod full_pass;
 #[path = "cli/history.rs"]

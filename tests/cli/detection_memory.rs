@@ -1,0 +1,89 @@
+//! A feed given as a bare URL: its cards are detected on the first run, the choice is
+//! remembered, kept while it still matches (so items do not churn when another list
+//! appears on the page), and made again once it stops matching (a redesign).
+
+use crate::support::{Card, Project, Reply, TestServer, grid_page, redesigned_page};
+
+fn stories(prefix: &str, n: usize) -> Vec<Card> {
+    (0..n)
+        .map(|i| {
+            Card::new(
+                &format!("{prefix}-{i}"),
+                &format!("{prefix} story number {i} about the harbour"),
+                Some("2025-01-10T08:00:00Z"),
+            )
+        })
+        .collect()
+}
+
+/// The grid page with a second, bigger list of links appended in its own section.
+fn with_second_list(page: &str, n: usize) -> String {
+    let mut list = String::from(r#"<section class="archive"><ul class="archive-list">"#);
+    for i in 0..n {
+        list.push_str(&format!(
+            r#"<li class="archive-entry"><a href="/archive/2025/01/entry-{i}/">Archive entry number {i} with a long headline</a></li>"#
+        ));
+    }
+    list.push_str("</ul></section>");
+    page.replace("</main>", &format!("{list}</main>"))
+}
+
+fn titles(project: &Project) -> Vec<String> {
+    project
+        .feed("harbour.xml")
+        .entries
+        .iter()
+        .map(|e| e.title.as_ref().unwrap().content.clone())
+        .collect()
+}
+
+#[test]
+fn detected_cards_are_remembered_until_they_stop_matching() {
+    let server = TestServer::start();
+    let first = stories("grid", 6);
+    server.set("/news/", Reply::html(grid_page(&first)));
+    let project = Project::new(&format!(
+        "settings:\n  base_url: https://feeds.example.org/\n  host_delay: 0s\nfeeds:\n  harbour: {}\n",
+        server.url("/news/")
+    ));
+    let check = project.run(&["check"]);
+    check.expect_code(0);
+    assert!(
+        check.stdout.contains("find their cards automatically"),
+        "{check}"
+    );
+
+    project.run(&["run", "--once"]).expect_code(0);
+    assert_eq!(titles(&project).len(), 6);
+    let preview = project.run(&["preview", "harbour"]);
+    assert!(
+        preview.stdout.contains("detected `") && preview.stdout.contains("confidence"),
+        "{preview}"
+    );
+
+    // A bigger list appears beside the grid: the remembered grid still matches, so the
+    // feed keeps reading it instead of jumping to the new list.
+    server.set(
+        "/news/",
+        Reply::html(with_second_list(&grid_page(&first), 30)),
+    );
+    project.run(&["run", "--once"]).expect_code(0);
+    let kept = titles(&project);
+    assert_eq!(kept.len(), 6, "{kept:?}");
+    assert!(kept.iter().all(|t| t.starts_with("grid story")), "{kept:?}");
+
+    // The grid is redesigned away: detection runs again and finds the new cards.
+    let second = stories("teaser", 5);
+    server.set("/news/", Reply::html(redesigned_page(&second)));
+    let run = project.run(&["run", "--once"]);
+    run.expect_code(0);
+    let after = titles(&project);
+    assert!(
+        after
+            .iter()
+            .filter(|t| t.starts_with("teaser story"))
+            .count()
+            == 5,
+        "{after:?}\n{run}"
+    );
+}
