@@ -148,3 +148,70 @@ fn text_is_escaped_exactly_once() {
         "the summary is HTML with the text escaped once: {summary}"
     );
 }
+
+fn entry(id: &str, link: &str, at: chrono::DateTime<Utc>) -> Entry {
+    Entry {
+        item: crate::item::Item {
+            id: id.into(),
+            title: format!("Title of {id}"),
+            link: Url::parse(link).unwrap(),
+            date: None,
+            summary: None,
+            author: None,
+            image: None,
+        },
+        published: at,
+        updated: at,
+    }
+}
+
+#[test]
+fn atom_entries_never_share_an_updated_time() {
+    // Date-only page dates give many items the same time; the validator warns on that.
+    let day = Utc.with_ymd_and_hms(2019, 9, 5, 0, 0, 0).unwrap();
+    let entries: Vec<Entry> = (0..4)
+        .map(|i| {
+            entry(
+                &format!("https://n.example/{i}"),
+                &format!("https://n.example/{i}"),
+                day,
+            )
+        })
+        .collect();
+    let atom = render(Format::Atom, &channel(), &entries).unwrap();
+    let parsed = feed_rs::parser::parse(atom.as_slice()).unwrap();
+    let updated: Vec<_> = parsed.entries.iter().map(|e| e.updated.unwrap()).collect();
+    let distinct: std::collections::HashSet<_> = updated.iter().collect();
+    assert_eq!(distinct.len(), 4, "{updated:?}");
+    assert!(
+        updated.windows(2).all(|w| w[0] > w[1]),
+        "order kept: {updated:?}"
+    );
+    assert_eq!(updated[0], day, "the first keeps its real time");
+    assert_eq!(
+        render(Format::Atom, &channel(), &entries).unwrap(),
+        atom,
+        "deterministic"
+    );
+}
+
+#[test]
+fn guid_is_a_permalink_only_when_it_is_the_link() {
+    let at = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
+    let entries = [
+        entry("https://n.example/a", "https://n.example/a", at),
+        entry("story-42", "https://n.example/b", at),
+    ];
+    let rss = String::from_utf8(render(Format::Rss, &channel(), &entries).unwrap()).unwrap();
+    assert!(rss.contains("<guid>https://n.example/a</guid>"), "{rss}");
+    assert!(
+        rss.contains(r#"<guid isPermaLink="false">story-42</guid>"#),
+        "{rss}"
+    );
+    assert!(rss.contains(r#"<atom:link href="https://feeds.example.org/plain.xml" rel="self" type="application/rss+xml"/>"#), "{rss}");
+    let atom = String::from_utf8(render(Format::Atom, &channel(), &entries).unwrap()).unwrap();
+    assert!(
+        atom.contains("<id>tag:news.example.org,2000:plain/story-42</id>"),
+        "a non-URL id becomes a tag URI: {atom}"
+    );
+}
