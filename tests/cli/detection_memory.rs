@@ -87,3 +87,39 @@ fn detected_cards_are_remembered_until_they_stop_matching() {
         "{after:?}\n{run}"
     );
 }
+
+#[test]
+fn suggest_prints_a_valid_entry_a_preview_and_alternatives() {
+    let server = TestServer::start();
+    server.set(
+        "/news/",
+        Reply::html(with_second_list(&grid_page(&stories("grid", 8)), 4)),
+    );
+    let project = Project::new("feeds:\n  unused: https://example.org/\n");
+    let run = project.run(&["suggest", &server.url("/news/")]);
+    run.expect_code(0);
+    let out = &run.stdout;
+    assert!(
+        out.contains("Best candidate: 8 card(s)") && out.contains("confidence"),
+        "{out}"
+    );
+    // The entry: from the line naming the feed to the blank line after it.
+    let entry: String = out
+        .lines()
+        .skip_while(|l| !l.starts_with("  news:"))
+        .take_while(|l| !l.trim().is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(entry.contains("    items: "), "{out}");
+    let config = scrapefeed::config::parse(
+        &format!("feeds:\n{entry}"),
+        std::path::Path::new("suggested.yaml"),
+    )
+    .unwrap_or_else(|e| panic!("the suggested entry is valid feeds.yaml: {e}\n{entry}"));
+    assert!(config.feeds[0].items.is_some(), "selectors are explicit");
+    assert!(
+        out.contains("grid story number 0 about the harbour"),
+        "the preview shows items\n{out}"
+    );
+    assert!(out.contains("Other candidates:"), "{out}");
+}
