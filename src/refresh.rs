@@ -142,8 +142,11 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
         }
         Fetched::Page(page) => page,
     };
+    let mut page = page;
     let remembered = record.detected.as_deref().and_then(Choice::from_json);
-    let extraction = extract_page(ctx, feed, &page, remembered).await?;
+    // The HTML moves into extraction: a page is held once, never copied.
+    let html = std::mem::take(&mut page.html);
+    let extraction = extract_page(ctx, feed, html, &page, remembered).await?;
     if let Some(usual) = record.cards
         && usual >= 8
         && extraction.cards * 4 < usual
@@ -156,9 +159,17 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
         });
     }
     let mut channel = channel(ctx, feed, &page, &extraction);
+    // Everything the files show besides the entries; the version makes an upgrade
+    // (which may render differently) count as a change.
     let meta = format!(
-        "{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{:?}",
-        channel.title, channel.description, channel.page_url, channel.base_url, channel.language
+        "{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
+        channel.title,
+        channel.description,
+        channel.page_url,
+        channel.base_url,
+        channel.language,
+        feed.formats,
+        env!("CARGO_PKG_VERSION")
     );
     let store = ctx.store.clone();
     let (config, feed_owned) = (ctx.config.clone(), feed.clone());
@@ -169,6 +180,7 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
         extraction.unparsed_dates.len(),
     );
     let detected = extraction.choice.as_ref().map(Choice::to_json);
+    let published = record.published.clone();
     blocking(&feed.slug, move || {
         let merged = store.merge(&Merge {
             slug: &feed_owned.slug,
@@ -184,13 +196,22 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
             detected: detected.as_deref(),
         })?;
         channel.updated = merged.last_change;
-        let published = publish::publish(&config, &feed_owned, &channel, &merged.entries)?;
+        // Files that already show this content are not rendered again. The digest is
+        // recorded only after the files are written, so a crash or a failed write in
+        // between makes the next refresh write them.
+        let written = if outputs_exist && published.as_deref() == Some(merged.digest.as_str()) {
+            0
+        } else {
+            let written = publish::publish(&config, &feed_owned, &channel, &merged.entries)?;
+            store.mark_published(&feed_owned.slug, &merged.digest)?;
+            written.written.len()
+        };
         Ok(Outcome::Updated {
             on_page,
             new: merged.new,
             updated: merged.updated,
             total: merged.total,
-            written: published.written.len(),
+            written,
             skipped_cards: skipped,
             unparsed_dates: unparsed,
             status,
@@ -203,6 +224,7 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
 pub async fn extract_page(
     ctx: &Context,
     feed: &Feed,
+    html: String,
     page: &Page,
     remembered: Option<Choice>,
 ) -> Result<Extraction, RefreshError> {
@@ -214,12 +236,7 @@ pub async fn extract_page(
             feed: feed.slug.clone(),
             message: e.to_string(),
         })?;
-    let (feed_owned, html, url, fetched_at) = (
-        feed.clone(),
-        page.html.clone(),
-        page.url.clone(),
-        page.fetched_at,
-    );
+    let (feed_owned, url, fetched_at) = (feed.clone(), page.url.clone(), page.fetched_at);
     let extraction = blocking(&feed.slug, move || {
         Ok(extract::extract(
             &feed_owned,

@@ -45,6 +45,8 @@ pub struct MergeOutcome {
     pub changed: bool,
     /// When the published feed last changed (now, if it just did).
     pub last_change: DateTime<Utc>,
+    /// A digest of everything the published feed shows.
+    pub digest: String,
     /// The newest `max_items` entries, newest first.
     pub entries: Vec<Entry>,
 }
@@ -199,6 +201,7 @@ fn merge_in(tx: &Transaction, m: &Merge) -> rusqlite::Result<MergeOutcome> {
         total: total as usize,
         changed,
         last_change: time(Some(last_change)).unwrap_or(m.now),
+        digest,
         entries,
     })
 }

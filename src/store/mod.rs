@@ -65,6 +65,8 @@ pub struct FeedRecord {
     pub last_change: Option<DateTime<Utc>>,
     pub digest: Option<String>,
     pub detected: Option<String>,
+    /// The digest of the content the feed's files were last written with.
+    pub published: Option<String>,
     pub items: usize,
 }
 
@@ -137,7 +139,7 @@ impl Store {
         let record = conn
             .query_row(
                 "SELECT fingerprint, url, etag, last_modified, last_attempt, last_success, last_error,
-                        last_error_at, failures, cards, last_change, digest, detected,
+                        last_error_at, failures, cards, last_change, digest, detected, published,
                         (SELECT COUNT(*) FROM items WHERE items.feed = feeds.slug)
                  FROM feeds WHERE slug = ?1",
                 [slug],
@@ -155,7 +157,8 @@ impl Store {
                         last_change: time(row.get(10)?),
                         digest: row.get(11)?,
                         detected: row.get(12)?,
-                        items: row.get::<_, i64>(13)? as usize,
+                        published: row.get(13)?,
+                        items: row.get::<_, i64>(14)? as usize,
                     })
                 },
             )
@@ -208,6 +211,17 @@ impl Store {
             .execute(
                 "UPDATE feeds SET last_attempt = ?2, last_success = ?2, failures = 0 WHERE slug = ?1",
                 params![slug, at.timestamp()],
+            )
+            .map(drop)
+            .map_err(|e| self.sql_error(e))
+    }
+
+    /// Records that the feed's files now show the content with this digest.
+    pub fn mark_published(&self, slug: &str, digest: &str) -> Result<(), StoreError> {
+        self.conn()
+            .execute(
+                "UPDATE feeds SET published = ?2 WHERE slug = ?1",
+                params![slug, digest],
             )
             .map(drop)
             .map_err(|e| self.sql_error(e))

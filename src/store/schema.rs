@@ -46,9 +46,11 @@ CREATE INDEX items_newest ON items (feed, published DESC, first_seen DESC, page_
 ";
 
 /// Version 2: a feed remembers which cards automatic detection chose, so the choice
-/// does not churn between runs.
+/// does not churn between runs, and the digest of the content its files were last
+/// written with, so unchanged feeds are not rendered again.
 const V2: &str = "
 ALTER TABLE feeds ADD COLUMN detected TEXT;
+ALTER TABLE feeds ADD COLUMN published TEXT;
 ";
 
 const MIGRATIONS: [&str; 2] = [V1, V2];
