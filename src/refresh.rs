@@ -130,7 +130,7 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
         .iter()
         .all(|&f| ctx.config.output_path(feed, f).exists());
     let validators = (outputs_exist && !record.validators.is_empty()).then_some(&record.validators);
-    let page = match ctx.fetcher.fetch(&feed.url, validators).await? {
+    let mut page = match ctx.fetcher.fetch(&feed.url, validators).await? {
         Fetched::NotModified => {
             let store = ctx.store.clone();
             let slug = feed.slug.clone();
@@ -142,7 +142,6 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
         }
         Fetched::Page(page) => page,
     };
-    let mut page = page;
     let remembered = record.detected.as_deref().and_then(Choice::from_json);
     // The HTML moves into extraction: a page is held once, never copied.
     let html = std::mem::take(&mut page.html);
