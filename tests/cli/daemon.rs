@@ -126,6 +126,18 @@ fn one_story(slug: &str, title: &str) -> String {
     grid_page(&[Card::new(slug, title, Some("2025-02-03T04:05:06Z"))])
 }
 
+/// The file from before the daemon ran is byte-for-byte intact, and no temporary
+/// file is left beside it.
+fn assert_old_file_whole(project: &Project, before: &Snapshot) {
+    assert_eq!(
+        &snapshot(&project.output("alpha.xml")),
+        before,
+        "the old file is intact"
+    );
+    let temp = temp_files(project);
+    assert!(temp.is_empty(), "no temporary files: {temp:?}");
+}
+
 fn temp_files(project: &Project) -> Vec<String> {
     project
         .output_files()
@@ -251,16 +263,7 @@ fn sigterm_during_a_slow_fetch_exits_0_leaving_the_old_files_whole() {
         log.contains("waiting up to"),
         "the refresh in flight was waited for\n{log}"
     );
-    assert_eq!(
-        snapshot(&project.output("alpha.xml")),
-        before,
-        "the old file is intact"
-    );
-    assert!(
-        temp_files(&project).is_empty(),
-        "no temporary files: {:?}",
-        project.output_files()
-    );
+    assert_old_file_whole(&project, &before);
 }
 
 #[test]
@@ -272,12 +275,7 @@ fn a_second_signal_exits_at_once_without_partial_files() {
     let (code, log) = daemon.wait_exit();
     assert_eq!(code, 0, "{log}");
     assert!(log.contains("second stop signal"), "{log}");
-    assert_eq!(snapshot(&project.output("alpha.xml")), before);
-    assert!(
-        temp_files(&project).is_empty(),
-        "no temporary files: {:?}",
-        project.output_files()
-    );
+    assert_old_file_whole(&project, &before);
 }
 
 #[test]
