@@ -78,6 +78,7 @@ pub async fn run(
         config,
         plan: Plan::default(),
         tasks: JoinSet::new(),
+        shutdown: control.shutdown.clone(),
         task_feeds: HashMap::new(),
         failing: HashMap::new(),
         clock,
@@ -107,7 +108,9 @@ struct Daemon {
     ctx: Context,
     limit: Arc<Semaphore>,
     plan: Plan,
-    tasks: JoinSet<Report>,
+    tasks: JoinSet<Option<Report>>,
+    /// Cancelled when shutdown begins.
+    shutdown: CancellationToken,
     task_feeds: HashMap<Id, String>,
     /// Feeds whose last refresh failed, with the error.
     failing: HashMap<String, String>,
@@ -163,16 +166,21 @@ impl Daemon {
     fn spawn(&mut self, feed: Feed) {
         let (ctx, limit) = (self.ctx.clone(), self.limit.clone());
         let slug = feed.slug.clone();
+        let shutdown = self.shutdown.clone();
         let handle = self.tasks.spawn(async move {
-            let _permit = limit.acquire_owned().await;
-            refresh::refresh(&ctx, &feed).await
+            // A refresh still waiting for a slot when shutdown begins never starts.
+            let _permit = tokio::select! {
+                permit = limit.acquire_owned() => permit,
+                () = shutdown.cancelled() => return None,
+            };
+            Some(refresh::refresh(&ctx, &feed).await)
         });
         self.task_feeds.insert(handle.id(), slug);
     }
 
-    fn finished(&mut self, done: Result<(Id, Report), tokio::task::JoinError>) {
+    fn finished(&mut self, done: Result<(Id, Option<Report>), tokio::task::JoinError>) {
         let (slug, report) = match done {
-            Ok((id, report)) => (self.task_feeds.remove(&id), Some(report)),
+            Ok((id, report)) => (self.task_feeds.remove(&id), report),
             Err(e) => {
                 let slug = self.task_feeds.remove(&e.id());
                 tracing::error!(

@@ -380,3 +380,38 @@ fn under_journald_log_lines_carry_no_timestamp_of_their_own() {
     daemon.signal("TERM");
     assert_eq!(daemon.wait_exit().0, 0);
 }
+
+#[test]
+fn refreshes_still_queued_at_shutdown_never_start() {
+    let server = TestServer::start();
+    for name in ["a", "b"] {
+        let reply = Reply::html(one_story(name, &format!("Story {name}")));
+        server.set(&format!("/{name}/"), reply.delay(Duration::from_secs(2)));
+    }
+    let project = Project::new(&format!(
+        "settings:\n  base_url: https://feeds.example.org/\n  host_delay: 0s\n  per_host: 2\n  concurrency: 1\nfeeds:\n{}{}",
+        feed_entry("alpha", &server.url("/a/"), "@hourly"),
+        feed_entry("beta", &server.url("/b/"), "@hourly"),
+    ));
+    let daemon = Daemon::start(&project);
+    // With one refresh at a time, one feed is fetched and the other waits for the slot.
+    wait_until(
+        "the first fetch",
+        || !server.requests().is_empty(),
+        || daemon.log(),
+    );
+    daemon.signal("TERM");
+    let (code, log) = daemon.wait_exit();
+    assert_eq!(code, 0, "{log}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "the queued refresh never started\n{log}");
+    let finished = if requests[0].path == "/a/" {
+        "alpha.xml"
+    } else {
+        "beta.xml"
+    };
+    assert!(
+        project.output(finished).exists(),
+        "the refresh in flight finished\n{log}"
+    );
+}
