@@ -115,3 +115,50 @@ fn a_server_that_never_answers_keeps_the_last_good_files() {
         "timed out",
     );
 }
+
+#[test]
+fn far_fewer_cards_than_usual_keeps_the_last_good_feed_until_it_persists() {
+    let many: Vec<Card> = (0..12)
+        .map(|i| {
+            Card::new(
+                &format!("story-{i}"),
+                &format!("Harbour story {i}"),
+                Some("2024-11-20T10:00:00Z"),
+            )
+        })
+        .collect();
+    let server = TestServer::start();
+    server.set("/news/", Reply::html(grid_page(&many)));
+    let project = Project::new(&format!(
+        "settings:\n  base_url: https://feeds.example.org/\nfeeds:\n  harbour:\n    url: {}\n{GRID_FEED_FIELDS}",
+        server.url("/news/")
+    ));
+    project.run(&["run", "--once"]).expect_code(0);
+    let before = aged_snapshot(&project.output("harbour.xml"));
+
+    // A half-broken page: 2 cards where there were 12.
+    server.set("/news/", Reply::html(grid_page(&many[..2])));
+    for _ in 0..3 {
+        let run = project.run(&["run", "--once"]);
+        run.expect_code(1);
+        assert!(
+            run.summary("harbour")
+                .contains("only 2 cards on the page where there were 12"),
+            "{run}"
+        );
+        assert_eq!(
+            snapshot(&project.output("harbour.xml")),
+            before,
+            "the last good feed stays"
+        );
+    }
+    // Three failures in a row: the smaller page is the page now, and is accepted (the
+    // feed still shows all twelve stories: they stay in its history).
+    let accepted = project.run(&["run", "--once"]);
+    accepted.expect_code(0);
+    let status = project.run(&["status", "--json"]);
+    let rows: serde_json::Value = serde_json::from_str(&status.stdout).expect("status --json");
+    assert_eq!(rows[0]["cards_last_time"], 2, "{status}");
+    assert_eq!(rows[0]["consecutive_failures"], 0, "{status}");
+    assert_eq!(project.feed("harbour.xml").entries.len(), 12);
+}
