@@ -25,7 +25,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{self, Config, Feed};
 use crate::fetch::FetchError;
 use crate::publish::file::remove_stale_temp_files;
-use crate::refresh::{self, Context, Outcome, Report};
+use crate::refresh::{self, Context, Outcome, RefreshError, Report};
 use crate::store::{Store, StoreError, StoreLock};
 use clock::Clock;
 use plan::Plan;
@@ -193,6 +193,16 @@ impl Daemon {
         let Some(slug) = slug else { return };
         self.plan.finished(&slug);
         if let Some(report) = report {
+            // A server's Retry-After (429, 503) holds the feed back at least that long.
+            if let Err(RefreshError::Fetch(FetchError::Status {
+                retry_after: Some(wait),
+                ..
+            })) = &report.result
+            {
+                let until =
+                    self.clock.now() + chrono::Duration::from_std(*wait).unwrap_or_default();
+                self.plan.defer(&slug, until);
+            }
             log_report(&report, self.plan.due_of(&slug));
             match &report.result {
                 Ok(_) => self.failing.remove(&slug),

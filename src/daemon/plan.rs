@@ -85,6 +85,15 @@ impl Plan {
         start
     }
 
+    /// Holds a feed back until `until` at least (a server's Retry-After).
+    pub fn defer(&mut self, slug: &str, until: DateTime<Utc>) {
+        if let Some(due) = self.due.get_mut(slug)
+            && *due < until
+        {
+            *due = until;
+        }
+    }
+
     pub fn finished(&mut self, slug: &str) {
         self.running.remove(slug);
     }
@@ -229,6 +238,30 @@ mod tests {
         assert!(
             next > woke && next <= woke + chrono::Duration::hours(1),
             "next {next} after waking at {woke}"
+        );
+    }
+
+    #[test]
+    fn retry_after_defers_the_next_run_but_never_advances_it() {
+        let feeds =
+            feeds("feeds:\n  a:\n    url: https://a.example/\n    schedule: '*/5 * * * *'\n");
+        let mut plan = Plan::default();
+        let now = utc(2026, 5, 1, 0, 0);
+        plan.add(&feeds[0], now, true);
+        assert_eq!(plan.take_due(&feeds, now).len(), 1);
+        plan.finished("a");
+        let scheduled = plan.due_of("a").unwrap();
+        plan.defer("a", now + chrono::Duration::minutes(30));
+        assert_eq!(plan.due_of("a"), Some(now + chrono::Duration::minutes(30)));
+        assert!(
+            plan.take_due(&feeds, scheduled).is_empty(),
+            "the scheduled time is skipped"
+        );
+        plan.defer("a", now + chrono::Duration::minutes(1));
+        assert_eq!(
+            plan.due_of("a"),
+            Some(now + chrono::Duration::minutes(30)),
+            "a shorter wait changes nothing"
         );
     }
 

@@ -18,7 +18,7 @@ use crate::config::Settings;
 /// Why a page could not be fetched.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
-    #[error("GET {url}: HTTP {status}")]
+    #[error("GET {url}: HTTP {status}{}", retry_after.map_or_else(String::new, |d| format!(" (retry after {}s)", d.as_secs())))]
     Status {
         url: Url,
         status: u16,
@@ -83,6 +83,23 @@ pub struct Fetcher {
     timeout: Duration,
 }
 
+/// A Retry-After value — seconds, or an HTTP date — as a wait from `now`, capped at a
+/// day so a misconfigured server cannot silence a feed for longer.
+pub fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
+    const CAP: Duration = Duration::from_secs(86_400);
+    let value = value.trim();
+    let wait = match value.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => {
+            let at = DateTime::parse_from_rfc2822(value)
+                .ok()?
+                .with_timezone(&Utc);
+            (at - now).to_std().unwrap_or(Duration::ZERO)
+        }
+    };
+    Some(wait.min(CAP))
+}
+
 /// rustls needs one process-wide crypto provider; `ring` builds far faster than aws-lc.
 pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -144,8 +161,7 @@ impl Fetcher {
                 .headers()
                 .get(header::RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
+                .and_then(|v| retry_after(v, Utc::now()));
             return Err(FetchError::Status {
                 url: url.clone(),
                 status: status.as_u16(),
@@ -245,5 +261,32 @@ impl Fetcher {
             url: url.clone(),
             message,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date() {
+        let now = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
+        assert_eq!(retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            retry_after("Fri, 02 Jan 2026 03:14:05 GMT", now),
+            Some(Duration::from_secs(600))
+        );
+        assert_eq!(
+            retry_after("Thu, 01 Jan 2026 00:00:00 GMT", now),
+            Some(Duration::ZERO),
+            "a past date: now"
+        );
+        assert_eq!(
+            retry_after("9999999", now),
+            Some(Duration::from_secs(86_400)),
+            "capped at a day"
+        );
+        assert_eq!(retry_after("soon", now), None);
     }
 }
