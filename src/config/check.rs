@@ -73,7 +73,7 @@ impl Checker<'_> {
         if self.errors.is_empty() {
             Ok(Config {
                 path: self.path.to_path_buf(),
-                settings: settings.expect("settings checked"),
+                settings,
                 feeds,
             })
         } else {
@@ -81,7 +81,7 @@ impl Checker<'_> {
         }
     }
 
-    fn settings(&mut self, raw: &RawConfig) -> Option<Settings> {
+    fn settings(&mut self, raw: &RawConfig) -> Settings {
         let s = &raw.settings;
         let base_url = s
             .base_url
@@ -120,7 +120,7 @@ impl Checker<'_> {
             })
             .unwrap_or_else(|| PathBuf::from("state"));
         let d = Settings::default();
-        let settings = Settings {
+        Settings {
             output_dir: s
                 .output_dir
                 .as_ref()
@@ -152,8 +152,7 @@ impl Checker<'_> {
             grace_period: self
                 .duration(s.grace_period.as_ref(), None)
                 .unwrap_or(d.grace_period),
-        };
-        Some(settings)
+        }
     }
 
     /// Per-feed defaults in `settings` are checked once here; a feed that inherits an
