@@ -122,6 +122,16 @@ fn config(feeds: &[String]) -> String {
     )
 }
 
+/// A project with one hourly feed, `alpha`, reading `/a/` on `server`.
+fn alpha_project(server: &TestServer) -> Project {
+    server.set("/a/", Reply::html(one_story("alpha", "Alpha story")));
+    Project::new(&config(&[feed_entry(
+        "alpha",
+        &server.url("/a/"),
+        "@hourly",
+    )]))
+}
+
 fn one_story(slug: &str, title: &str) -> String {
     grid_page(&[Card::new(slug, title, Some("2025-02-03T04:05:06Z"))])
 }
@@ -309,12 +319,7 @@ fn requests_to_one_host_are_spaced_by_host_delay() {
 #[test]
 fn systemd_hears_ready_reloading_and_stopping() {
     let server = TestServer::start();
-    server.set("/a/", Reply::html(one_story("alpha", "Alpha story")));
-    let project = Project::new(&config(&[feed_entry(
-        "alpha",
-        &server.url("/a/"),
-        "@hourly",
-    )]));
+    let project = alpha_project(&server);
     let socket_path = project.root().join("notify.sock");
     let socket = UnixDatagram::bind(&socket_path).expect("bind the notify socket");
     socket.set_read_timeout(Some(LIMIT)).unwrap();
@@ -350,12 +355,7 @@ fn systemd_hears_ready_reloading_and_stopping() {
 #[test]
 fn under_journald_log_lines_carry_no_timestamp_of_their_own() {
     let server = TestServer::start();
-    server.set("/a/", Reply::html(one_story("alpha", "Alpha story")));
-    let project = Project::new(&config(&[feed_entry(
-        "alpha",
-        &server.url("/a/"),
-        "@hourly",
-    )]));
+    let project = alpha_project(&server);
     let daemon = Daemon::start_with(&project, &[("JOURNAL_STREAM", "8:12345")]);
     daemon.wait_log("refreshed");
     let log = daemon.log();
