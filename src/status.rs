@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::extract::auto::Choice;
 use crate::store::{Store, StoreError};
 
 /// One feed's health.
@@ -20,6 +21,8 @@ pub struct FeedStatus {
     pub consecutive_failures: u32,
     pub items_stored: usize,
     pub cards_last_time: Option<usize>,
+    /// How the cards are found: the configured selector, or what detection chose.
+    pub cards_from: String,
     pub last_change: Option<DateTime<Utc>>,
     pub schedule: String,
     pub next_run: Option<DateTime<Utc>>,
@@ -46,6 +49,14 @@ pub fn collect(
                 consecutive_failures: record.failures,
                 items_stored: record.items,
                 cards_last_time: record.cards,
+                cards_from: match (
+                    &feed.items,
+                    record.detected.as_deref().and_then(Choice::from_json),
+                ) {
+                    (Some(items), _) => format!("selector `{}`", items.source),
+                    (None, Some(choice)) => choice.describe(),
+                    (None, None) => "detection (not run yet)".to_owned(),
+                },
                 last_change: record.last_change,
                 schedule: feed.schedule.source().to_owned(),
                 next_run: crate::daemon::next_run(feed, now),

@@ -43,7 +43,14 @@ impl Choice {
             Choice::Cards {
                 items, confidence, ..
             } => format!("detected `{items}` (confidence {confidence:.2})"),
-            Choice::Structured { source } => format!("detected from the page's {source} data"),
+            Choice::Structured { source } => {
+                let what = match source.as_str() {
+                    "json-ld" => "JSON-LD",
+                    "next-data" => "__NEXT_DATA__ state",
+                    other => other,
+                };
+                format!("detected from the page's {what}")
+            }
         }
     }
 }

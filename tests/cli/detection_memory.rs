@@ -55,6 +55,16 @@ fn detected_cards_are_remembered_until_they_stop_matching() {
 
     project.run(&["run", "--once"]).expect_code(0);
     assert_eq!(titles(&project).len(), 6);
+    let status = project.run(&["status", "--json"]);
+    let rows: serde_json::Value = serde_json::from_str(&status.stdout).expect("status --json");
+    let cards_from = rows[0]["cards_from"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        cards_from.starts_with("detected `") && cards_from.contains("confidence"),
+        "{status}"
+    );
     let preview = project.run(&["preview", "harbour"]);
     assert!(
         preview.stdout.contains("detected `") && preview.stdout.contains("confidence"),
