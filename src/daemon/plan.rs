@@ -98,10 +98,6 @@ impl Plan {
         self.running.remove(slug);
     }
 
-    pub fn is_running(&self, slug: &str) -> bool {
-        self.running.contains(slug)
-    }
-
     pub fn running(&self) -> usize {
         self.running.len()
     }

@@ -227,18 +227,6 @@ impl Store {
             .map_err(|e| self.sql_error(e))
     }
 
-    /// Remembers the cards automatic detection chose for a feed (`None` forgets them).
-    pub fn remember_detection(&self, slug: &str, detected: Option<&str>) -> Result<(), StoreError> {
-        self.conn()
-            .execute(
-                "INSERT INTO feeds (slug, detected) VALUES (?1, ?2)
-                 ON CONFLICT (slug) DO UPDATE SET detected = ?2",
-                params![slug, detected],
-            )
-            .map(drop)
-            .map_err(|e| self.sql_error(e))
-    }
-
     /// Drops the HTTP validators and remembered detection of a feed whose configuration
     /// changed, so the next fetch is a full one.
     pub fn forget_config_state(

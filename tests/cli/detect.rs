@@ -42,23 +42,32 @@ const HEADLINES: &[&str] = &[
     "Farmers adapt to a dry spring with new irrigation",
 ];
 
+/// The `itemListElement` entries of a JSON-LD ItemList naming the first `n` headlines.
+fn item_list(n: usize) -> String {
+    HEADLINES
+        .iter()
+        .take(n)
+        .enumerate()
+        .map(|(k, h)| {
+            format!(
+                r#"{{"@type":"ListItem","position":{},"url":"https://news.example.org/2024/06/{}","name":"{h}"}}"#,
+                k + 1,
+                slug(h)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 fn slug(s: &str) -> String {
     s.to_lowercase().replace(' ', "-")
 }
 
 #[test]
 fn json_ld_item_list_is_used() {
-    let mut items = String::new();
+    let items = item_list(5);
     let mut cards = String::new();
-    for (k, h) in HEADLINES.iter().take(5).enumerate() {
-        if k > 0 {
-            items.push(',');
-        }
-        items.push_str(&format!(
-            r#"{{"@type":"ListItem","position":{},"url":"https://news.example.org/2024/06/{}","name":"{h}"}}"#,
-            k + 1,
-            slug(h)
-        ));
+    for h in HEADLINES.iter().take(5) {
         cards.push_str(&format!(
             "<div class='teaser'><a href='/2024/06/{}'>{h}</a></div>",
             slug(h)
@@ -87,17 +96,7 @@ fn json_ld_item_list_is_used() {
 #[test]
 fn thin_structured_list_falls_back_to_cards() {
     // JSON-LD names 3 stories, the page shows 10: the declared list is thin.
-    let mut items = String::new();
-    for (k, h) in HEADLINES.iter().take(3).enumerate() {
-        if k > 0 {
-            items.push(',');
-        }
-        items.push_str(&format!(
-            r#"{{"@type":"ListItem","position":{},"url":"https://news.example.org/2024/06/{}","name":"{h}"}}"#,
-            k + 1,
-            slug(h)
-        ));
-    }
+    let items = item_list(3);
     let mut cards = String::new();
     for h in HEADLINES {
         cards.push_str(&format!(
