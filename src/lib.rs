@@ -21,6 +21,7 @@ pub mod config;
 pub mod daemon;
 pub mod extract;
 pub mod fetch;
+pub mod health;
 pub mod item;
 pub mod pass;
 pub mod preview;

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::extract::auto::Choice;
+use crate::health::Health;
 use crate::store::{Store, StoreError};
 
 /// One feed's health.
@@ -14,7 +15,10 @@ use crate::store::{Store, StoreError};
 pub struct FeedStatus {
     pub feed: String,
     pub url: String,
+    /// The feed has run and its last refresh succeeded.
     pub healthy: bool,
+    /// `new`, `ok`, `failing` (within `stale_after`) or `stale`, with the failure streak.
+    pub health: Health,
     pub last_success: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
     pub last_error_at: Option<DateTime<Utc>>,
@@ -39,10 +43,12 @@ pub fn collect(
         .iter()
         .map(|feed| {
             let record = store.feed(&feed.slug)?;
+            let health = Health::of(&record, feed.stale_after, now);
             Ok(FeedStatus {
                 feed: feed.slug.clone(),
                 url: feed.url.to_string(),
-                healthy: record.failures == 0 && record.last_success.is_some(),
+                healthy: health == Health::Ok,
+                health,
                 last_success: record.last_success,
                 last_error: record.last_error,
                 last_error_at: record.last_error_at,
@@ -80,12 +86,10 @@ pub fn table(rows: &[FeedStatus]) -> String {
         "FEED", "HEALTH", "LAST SUCCESS", "ITEMS", "CARDS", "FAILS", "NEXT RUN"
     );
     for row in rows {
-        let health = if row.healthy {
-            "ok"
-        } else if row.last_success.is_none() && row.last_error.is_none() {
-            "new"
-        } else {
-            "FAILING"
+        let health = match &row.health {
+            Health::Failing(_) => "FAILING",
+            Health::Stale(_) => "STALE",
+            other => other.label(),
         };
         let error = match (&row.last_error, row.last_error_at) {
             (Some(e), Some(at)) if row.consecutive_failures > 0 => {

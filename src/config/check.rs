@@ -179,6 +179,7 @@ impl Checker<'_> {
             self.error(&text.referenced, None, e.to_string());
         }
         self.duration(defaults.keep.as_ref(), None);
+        self.duration(defaults.stale_after.as_ref(), None);
         self.formats(defaults.formats.as_ref(), None);
     }
 
@@ -292,6 +293,14 @@ impl Checker<'_> {
                 .and_then(|t| parse_duration(&t.value).ok()),
         }
         .unwrap_or(Duration::from_secs(30 * 86_400));
+        let stale_after = match &own.stale_after {
+            Some(text) => self.duration(Some(text), Some(slug)),
+            None => defaults
+                .stale_after
+                .as_ref()
+                .and_then(|t| parse_duration(&t.value).ok()),
+        }
+        .unwrap_or(DEFAULT_STALE_AFTER);
         let schedule = match &own.schedule {
             Some(text) => Schedule::parse(&text.value, timezone)
                 .map_err(|e| self.error(&text.referenced, Some(slug), e.to_string()))
@@ -347,6 +356,7 @@ impl Checker<'_> {
             keep,
             summary_length: number(&own.summary_length, &defaults.summary_length, 500),
             min_title_length: number(&own.min_title_length, &defaults.min_title_length, 1),
+            stale_after,
             location: Location::of(self.path, &key.referenced),
             fingerprint,
         })

@@ -32,6 +32,9 @@ pub const DEFAULT_PATH: &str = "feeds.yaml";
 /// Every 30 minutes.
 pub const DEFAULT_SCHEDULE: &str = "*/30 * * * *";
 
+/// How long a feed may go on failing before it counts as stale: two days.
+pub const DEFAULT_STALE_AFTER: Duration = Duration::from_secs(2 * 86_400);
+
 /// The checked configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -104,6 +107,7 @@ impl Feed {
             keep: Duration::from_secs(30 * 86_400),
             summary_length: 500,
             min_title_length: 1,
+            stale_after: DEFAULT_STALE_AFTER,
             location: Location::new(Path::new("<command line>"), 0, 0),
         }
     }
@@ -148,6 +152,8 @@ pub struct Feed {
     pub keep: Duration,
     pub summary_length: usize,
     pub min_title_length: usize,
+    /// How long the feed may keep failing before it is stale (health, `status`).
+    pub stale_after: Duration,
     /// Where the feed is defined, for messages.
     pub location: Location,
     /// A digest of everything that decides what the feed fetches and extracts; when it

@@ -44,6 +44,7 @@ pub struct RawSettings {
     pub keep: Option<Text>,
     pub summary_length: Option<Spanned<usize>>,
     pub min_title_length: Option<Spanned<usize>>,
+    pub stale_after: Option<Text>,
 }
 
 /// Keys that may appear in `settings` and in each feed, gathered from either.
@@ -59,6 +60,7 @@ pub struct RawFeedSettings {
     pub keep: Option<Text>,
     pub summary_length: Option<Spanned<usize>>,
     pub min_title_length: Option<Spanned<usize>>,
+    pub stale_after: Option<Text>,
 }
 
 macro_rules! feed_settings_of {
@@ -71,6 +73,7 @@ macro_rules! feed_settings_of {
             keep: $raw.keep.clone(),
             summary_length: $raw.summary_length.clone(),
             min_title_length: $raw.min_title_length.clone(),
+            stale_after: $raw.stale_after.clone(),
         }
     };
 }
@@ -116,6 +119,7 @@ pub struct RawFeed {
     pub keep: Option<Text>,
     pub summary_length: Option<Spanned<usize>>,
     pub min_title_length: Option<Spanned<usize>>,
+    pub stale_after: Option<Text>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -187,7 +187,7 @@ fn merge_in(tx: &Transaction, m: &Merge) -> rusqlite::Result<MergeOutcome> {
                             failures, cards, last_change, digest, detected)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 0, ?7, ?8, ?9, ?10)
          ON CONFLICT (slug) DO UPDATE SET fingerprint = ?2, url = ?3, etag = ?4, last_modified = ?5,
-             last_attempt = ?6, last_success = ?6, failures = 0, cards = ?7, last_change = ?8,
+             last_attempt = ?6, last_success = ?6, failures = 0, failing_since = NULL, cards = ?7, last_change = ?8,
              digest = ?9, detected = ?10",
         params![
             m.slug, m.fingerprint, m.url, m.validators.etag, m.validators.last_modified, now,

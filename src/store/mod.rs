@@ -61,6 +61,8 @@ pub struct FeedRecord {
     pub last_error: Option<String>,
     pub last_error_at: Option<DateTime<Utc>>,
     pub failures: u32,
+    /// When the current run of failures began (`None` while the feed succeeds).
+    pub failing_since: Option<DateTime<Utc>>,
     pub cards: Option<usize>,
     pub last_change: Option<DateTime<Utc>>,
     pub digest: Option<String>,
@@ -140,7 +142,7 @@ impl Store {
             .query_row(
                 "SELECT fingerprint, url, etag, last_modified, last_attempt, last_success, last_error,
                         last_error_at, failures, cards, last_change, digest, detected, published,
-                        (SELECT COUNT(*) FROM items WHERE items.feed = feeds.slug)
+                        failing_since, (SELECT COUNT(*) FROM items WHERE items.feed = feeds.slug)
                  FROM feeds WHERE slug = ?1",
                 [slug],
                 |row| {
@@ -158,7 +160,8 @@ impl Store {
                         digest: row.get(11)?,
                         detected: row.get(12)?,
                         published: row.get(13)?,
-                        items: row.get::<_, i64>(14)? as usize,
+                        failing_since: time(row.get(14)?),
+                        items: row.get::<_, i64>(15)? as usize,
                     })
                 },
             )
@@ -195,10 +198,11 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.conn()
             .execute(
-                "INSERT INTO feeds (slug, last_attempt, last_error, last_error_at, failures)
-                 VALUES (?1, ?2, ?3, ?2, 1)
+                "INSERT INTO feeds (slug, last_attempt, last_error, last_error_at, failures, failing_since)
+                 VALUES (?1, ?2, ?3, ?2, 1, ?2)
                  ON CONFLICT (slug) DO UPDATE SET last_attempt = ?2, last_error = ?3,
-                     last_error_at = ?2, failures = failures + 1",
+                     last_error_at = ?2, failures = failures + 1,
+                     failing_since = COALESCE(failing_since, ?2)",
                 params![slug, at.timestamp(), error],
             )
             .map(drop)
@@ -209,7 +213,8 @@ impl Store {
     pub fn record_not_modified(&self, slug: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.conn()
             .execute(
-                "UPDATE feeds SET last_attempt = ?2, last_success = ?2, failures = 0 WHERE slug = ?1",
+                "UPDATE feeds SET last_attempt = ?2, last_success = ?2, failures = 0, failing_since = NULL
+                 WHERE slug = ?1",
                 params![slug, at.timestamp()],
             )
             .map(drop)

@@ -7,7 +7,7 @@
 use rusqlite::{Connection, Transaction};
 
 /// The schema version this build writes.
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
 /// Version 1: feeds (HTTP validators, health) and items (stable ids and dates).
 const V1: &str = "
@@ -53,7 +53,14 @@ ALTER TABLE feeds ADD COLUMN detected TEXT;
 ALTER TABLE feeds ADD COLUMN published TEXT;
 ";
 
-const MIGRATIONS: [&str; 2] = [V1, V2];
+/// Version 3: when the feed's current run of failures began (NULL while it succeeds),
+/// so health can say "failing since …" and tell a fresh failure from a stale feed.
+const V3: &str = "
+ALTER TABLE feeds ADD COLUMN failing_since INTEGER;
+UPDATE feeds SET failing_since = last_error_at WHERE failures > 0;
+";
+
+const MIGRATIONS: [&str; 3] = [V1, V2, V3];
 
 /// Brings the schema up to `VERSION`.
 pub fn migrate(conn: &mut Connection) -> Result<i64, String> {

@@ -92,3 +92,55 @@ fn status_reports_successes_and_failures() {
         "{table}"
     );
 }
+
+#[test]
+fn a_feed_failing_longer_than_stale_after_is_stale() {
+    let server = TestServer::start();
+    server.set("/down/", Reply::error(500));
+    let project = Project::new(&format!(
+        "feeds:\n  down:\n    url: {}\n    stale_after: 2s\n{GRID_FEED_FIELDS}  patient:\n    url: {}\n    stale_after: 2d\n{GRID_FEED_FIELDS}",
+        server.url("/down/"),
+        server.url("/down/"),
+    ));
+    project.run(&["run", "--once"]).expect_code(1);
+    let first = row_of(&project, "down");
+    assert_eq!(first["health"]["state"], "failing", "{first:#}");
+    let since = first["health"]["since"].clone();
+
+    // Past `stale_after` (counted from the first failure: it never succeeded).
+    std::thread::sleep(std::time::Duration::from_millis(3100));
+    project.run(&["run", "--once"]).expect_code(1);
+    let down = row_of(&project, "down");
+    assert_eq!(down["health"]["state"], "stale", "{down:#}");
+    assert_eq!(down["health"]["failures"], 2, "{down:#}");
+    assert_eq!(
+        down["health"]["since"], since,
+        "the streak keeps its start: {down:#}"
+    );
+    assert_eq!(row_of(&project, "patient")["health"]["state"], "failing");
+
+    let table = project.run(&["status"]);
+    table.expect_code(1);
+    let line = table
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("down"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(line.contains("STALE"), "{table}");
+
+    // A success ends the streak.
+    server.set(
+        "/down/",
+        Reply::html(grid_page(&[Card::new("back", "The feed is back", None)])),
+    );
+    project.run(&["run", "--once", "down"]).expect_code(0);
+    let back = row_of(&project, "down");
+    assert_eq!(back["health"]["state"], "ok", "{back:#}");
+}
+
+fn row_of(project: &Project, feed: &str) -> Value {
+    let status = project.run(&["status", "--json"]);
+    let rows: Value =
+        serde_json::from_str(&status.stdout).unwrap_or_else(|e| panic!("not JSON: {e}\n{status}"));
+    row(&rows, feed).clone()
+}
