@@ -15,7 +15,7 @@ use crate::fetch::{Fetched, Fetcher};
 use crate::pass;
 use crate::preview;
 use crate::refresh::Context;
-use crate::store::{Store, StoreLock};
+use crate::store::{Mode, Store, StoreError, StoreLock};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
@@ -28,6 +28,15 @@ pub fn check(path: &Path) -> u8 {
         Ok(config) => {
             let detected = config.feeds.iter().filter(|f| f.items.is_none()).count();
             println!("{}: OK, {} feed(s)", path.display(), config.feeds.len());
+            println!(
+                "store: {}; feeds written to {}",
+                config
+                    .settings
+                    .state_dir
+                    .join(crate::store::STORE_FILE)
+                    .display(),
+                config.settings.output_dir.display()
+            );
             if detected > 0 {
                 println!(
                     "{detected} feed(s) without `items` find their cards automatically (see them with `scrapefeed preview FEED`)"
@@ -68,12 +77,13 @@ pub async fn run_once(config: Config, only: &[String]) -> anyhow::Result<u8> {
         );
         return Ok(EXIT_CONFIG);
     }
-    let _lock = match StoreLock::acquire(&config.settings.state_dir) {
+    let _lock = match StoreLock::acquire(&config.settings.state_dir, Mode::Once) {
         Ok(lock) => lock,
-        Err(e) => {
+        Err(e @ StoreError::Locked(_)) => {
             eprintln!("{e}");
             return Ok(EXIT_LOCKED);
         }
+        Err(e) => return Err(e.into()),
     };
     let store = Store::open(&config.settings.state_dir)?;
     crate::publish::file::remove_stale_temp_files(&config.settings.output_dir)
@@ -108,15 +118,9 @@ pub async fn preview(config_path: &Path, target: &str, limit: usize) -> anyhow::
     };
     // Show what the daemon would use: the detection it remembers, if it ran before.
     // (The store is only read, and only if it exists: preview writes nothing.)
-    let store_file = settings.state_dir.join(crate::store::STORE_FILE);
-    let remembered = if feed.items.is_none() && store_file.exists() {
-        Store::open_file(&store_file)?
-            .feed(&feed.slug)?
-            .detected
-            .as_deref()
-            .and_then(crate::extract::auto::Choice::from_json)
-    } else {
-        None
+    let remembered = match (&config, &feed.items) {
+        (Some(Ok(_)), None) => remembered_detection(&settings.state_dir, &feed.slug),
+        _ => None,
     };
     let fetcher = Fetcher::new(&settings)?;
     let page = match fetcher.fetch(&feed.url, None).await? {
@@ -134,6 +138,23 @@ pub async fn preview(config_path: &Path, target: &str, limit: usize) -> anyhow::
     )?;
     print!("{}", preview::table(&extraction, limit));
     Ok(EXIT_OK)
+}
+
+/// The detection the store remembers for a feed, read without changing anything.
+fn remembered_detection(state_dir: &Path, slug: &str) -> Option<crate::extract::auto::Choice> {
+    let read = match Store::open_read_only(state_dir) {
+        Ok(read) => read,
+        Err(StoreError::Missing { .. }) => return None,
+        Err(e) => {
+            eprintln!("note: not using the remembered detection: {e}");
+            return None;
+        }
+    };
+    let record = read.store.feed(slug).ok()?;
+    record
+        .detected
+        .as_deref()
+        .and_then(crate::extract::auto::Choice::from_json)
 }
 
 /// `suggest URL|FILE`: the detected cards as a feeds.yaml entry, with alternatives.
@@ -189,14 +210,26 @@ pub fn status(config_path: &Path, json: bool) -> anyhow::Result<u8> {
         Ok(config) => config,
         Err(code) => return Ok(code),
     };
-    let store = Store::open(&config.settings.state_dir)?;
-    let rows = crate::status::collect(&config, &store, chrono::Utc::now())?;
+    let read = match Store::open_read_only(&config.settings.state_dir) {
+        Ok(read) => read,
+        Err(e @ StoreError::Missing { .. }) => {
+            eprintln!("{e}");
+            return Ok(EXIT_FAILED);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let status = crate::status::collect(
+        &config,
+        &read.store,
+        read.runner.as_ref(),
+        chrono::Utc::now(),
+    )?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        println!("{}", serde_json::to_string_pretty(&status)?);
     } else {
-        print!("{}", crate::status::table(&rows));
+        print!("{}", crate::status::table(&status));
     }
-    Ok(if rows.iter().all(|r| r.healthy) {
+    Ok(if status.feeds.iter().all(|r| r.healthy) {
         EXIT_OK
     } else {
         EXIT_FAILED

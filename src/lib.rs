@@ -31,3 +31,4 @@ pub mod schedule;
 pub mod status;
 pub mod store;
 pub mod suggest;
+pub mod validators;

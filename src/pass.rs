@@ -55,8 +55,13 @@ pub fn summary_line(report: &Report) -> String {
             report.slug
         ),
         Err(error) => format!(
-            "{:<24} FAILED  {error}; previous files kept ({secs:.2}s)",
-            report.slug
+            "{:<24} FAILED  {error}; {} ({secs:.2}s)",
+            report.slug,
+            if report.has_files {
+                "previous files kept"
+            } else {
+                "no files written yet"
+            }
         ),
     }
 }

@@ -51,7 +51,8 @@ fn date(item: &Item) -> String {
     )
 }
 
-fn clip(text: &str, width: usize) -> String {
+/// `text` cut to `width` characters, with `…` when it was longer.
+pub fn clip(text: &str, width: usize) -> String {
     if text.chars().count() <= width {
         text.to_owned()
     } else {

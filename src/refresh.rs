@@ -16,6 +16,10 @@ use crate::fetch::{FetchError, Fetched, Fetcher, Page};
 use crate::publish::{self, Channel, PublishError};
 use crate::store::{Merge, Store, StoreError};
 
+/// How many refreshes in a row must see far fewer cards than usual before the smaller
+/// page is accepted (on the next one).
+pub const SHORT_RUNS: u32 = 3;
+
 /// Why a refresh failed; it names the stage.
 #[derive(Debug, thiserror::Error)]
 pub enum RefreshError {
@@ -24,12 +28,14 @@ pub enum RefreshError {
     #[error(transparent)]
     Extract(#[from] ExtractError),
     #[error(
-        "feed `{feed}`: only {cards} cards on the page where there were {usual} last time; keeping the last good feed (accepted after 3 such runs in a row)"
+        "feed `{feed}`: only {cards} cards on the page where there were {usual} last time; keeping the last good feed (such pages in a row: {runs}; after {SHORT_RUNS} the smaller page is accepted)"
     )]
     FarFewer {
         feed: String,
         cards: usize,
         usual: usize,
+        /// Refreshes in a row that saw such a page, this one included.
+        runs: u32,
     },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -65,6 +71,9 @@ pub struct Report {
     pub slug: String,
     pub result: Result<Outcome, RefreshError>,
     pub elapsed: Duration,
+    /// Whether the feed has files from an earlier refresh (which a failure leaves as
+    /// they are).
+    pub has_files: bool,
 }
 
 /// What every refresh shares: the config, one HTTP client, the store, and a bound on
@@ -97,8 +106,13 @@ pub async fn refresh(ctx: &Context, feed: &Feed) -> Report {
     if let Err(error) = &result {
         let store = ctx.store.clone();
         let (slug, message) = (feed.slug.clone(), error.to_string());
+        let short = matches!(error, RefreshError::FarFewer { .. });
         let recorded = blocking(&feed.slug, move || {
-            Ok(store.record_failure(&slug, &message, Utc::now())?)
+            if short {
+                Ok(store.record_short_page(&slug, &message, Utc::now())?)
+            } else {
+                Ok(store.record_failure(&slug, &message, Utc::now())?)
+            }
         })
         .await;
         if let Err(e) = recorded {
@@ -107,6 +121,10 @@ pub async fn refresh(ctx: &Context, feed: &Feed) -> Report {
     }
     Report {
         slug: feed.slug.clone(),
+        has_files: feed
+            .formats
+            .iter()
+            .any(|&f| ctx.config.output_path(feed, f).exists()),
         result,
         elapsed: started.elapsed(),
     }
@@ -124,12 +142,16 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
         Ok(store.feed(&slug)?)
     })
     .await?;
-    // Without all output files a 304 would leave them missing: fetch in full instead.
+    // A 304 says "the page is what you saw last time"; it is only an answer when the
+    // files show what the store made of that page. Without all output files, or after
+    // a write that failed or was cut short (the store is ahead of the files), the
+    // fetch is unconditional and the files are written again.
     let outputs_exist = feed
         .formats
         .iter()
         .all(|&f| ctx.config.output_path(feed, f).exists());
-    let validators = (outputs_exist && !record.validators.is_empty()).then_some(&record.validators);
+    let files_current = outputs_exist && record.published == record.digest;
+    let validators = (files_current && !record.validators.is_empty()).then_some(&record.validators);
     let mut page = match ctx.fetcher.fetch(&feed.url, validators).await? {
         Fetched::NotModified => {
             let store = ctx.store.clone();
@@ -146,15 +168,19 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
     // The HTML moves into extraction: a page is held once, never copied.
     let html = std::mem::take(&mut page.html);
     let extraction = extract_page(ctx, feed, html, &page, remembered).await?;
+    // A page with a quarter of its usual cards or fewer is refused as broken, until
+    // it has looked like that on SHORT_RUNS refreshes in a row (other failures, such
+    // as an outage, neither count nor break the run): then it is the page now.
     if let Some(usual) = record.cards
         && usual >= 8
         && extraction.cards * 4 < usual
-        && record.failures < 3
+        && record.short_runs < SHORT_RUNS
     {
         return Err(RefreshError::FarFewer {
             feed: feed.slug.clone(),
             cards: extraction.cards,
             usual,
+            runs: record.short_runs + 1,
         });
     }
     let mut channel = channel(ctx, feed, &page, &extraction);
@@ -180,6 +206,7 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
     );
     let detected = extraction.choice.as_ref().map(Choice::to_json);
     let published = record.published.clone();
+    let validators = page.validators.clone();
     blocking(&feed.slug, move || {
         let merged = store.merge(&Merge {
             slug: &feed_owned.slug,
@@ -187,24 +214,30 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
             now: page.fetched_at,
             keep: feed_owned.keep,
             max_items: feed_owned.max_items,
+            max_history: feed_owned.max_history,
             fingerprint: &feed_owned.fingerprint,
             url: feed_owned.url.as_str(),
-            validators: &page.validators,
             cards: extraction.cards,
             meta: &meta,
             detected: detected.as_deref(),
         })?;
         channel.updated = merged.last_change;
-        // Files that already show this content are not rendered again. The digest is
-        // recorded only after the files are written, so a crash or a failed write in
-        // between makes the next refresh write them.
+        // Files that already show this content are not rendered again. The digest and
+        // the page's validators are recorded only once the files show it, so a crash
+        // or a failed write in between makes the next refresh write them.
         let written = if outputs_exist && published.as_deref() == Some(merged.digest.as_str()) {
             0
         } else {
-            let written = publish::publish(&config, &feed_owned, &channel, &merged.entries)?;
-            store.mark_published(&feed_owned.slug, &merged.digest)?;
-            written.written.len()
+            publish::publish(&config, &feed_owned, &channel, &merged.entries)?
+                .written
+                .len()
         };
+        store.record_published(
+            &feed_owned.slug,
+            &merged.digest,
+            &validators,
+            page.fetched_at,
+        )?;
         Ok(Outcome::Updated {
             on_page,
             new: merged.new,

@@ -179,6 +179,20 @@ impl Schedule {
         Ok(schedule)
     }
 
+    /// When the feed `slug` runs next after `now`: the next fire time, delayed by
+    /// the feed's stable [`jitter`] (a tenth of the interval between two fire times,
+    /// five minutes at most), so sections of one site are not fetched on the same
+    /// second and the delay is the same across restarts.
+    pub fn next_run(&self, slug: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let first = self.next_after(now)?;
+        let interval = self
+            .next_after(first)
+            .and_then(|second| (second - first).to_std().ok())
+            .unwrap_or(MAX_JITTER);
+        let shift = jitter(slug, (interval / 10).min(MAX_JITTER));
+        Some(first + TimeDelta::from_std(shift).unwrap_or_default())
+    }
+
     /// The first fire time strictly after `after`.
     ///
     /// `None` only when the schedule has no fire time left before the end of
@@ -267,6 +281,9 @@ impl Schedule {
         None
     }
 }
+
+/// The most a feed's start is shifted by jitter.
+const MAX_JITTER: Duration = Duration::from_secs(5 * 60);
 
 /// A stable per-feed offset in `[0, max)` derived from the feed's slug.
 ///

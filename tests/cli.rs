@@ -7,6 +7,8 @@
 
 mod support;
 
+#[path = "cli/bounded_store.rs"]
+mod bounded_store;
 #[path = "cli/check.rs"]
 mod check;
 #[path = "cli/conditional.rs"]
@@ -35,3 +37,5 @@ mod retention;
 mod status;
 #[path = "cli/store_compat.rs"]
 mod store_compat;
+#[path = "cli/write_failure.rs"]
+mod write_failure;

@@ -112,13 +112,6 @@ impl Checker<'_> {
                     None
                 }
             });
-        let state_default = std::env::var_os("STATE_DIRECTORY")
-            .map(|dirs| {
-                // systemd may pass several colon-separated directories; the first is ours.
-                let dirs = dirs.to_string_lossy().into_owned();
-                PathBuf::from(dirs.split(':').next().unwrap_or("state"))
-            })
-            .unwrap_or_else(|| PathBuf::from("state"));
         let d = Settings::default();
         Settings {
             output_dir: s
@@ -128,7 +121,7 @@ impl Checker<'_> {
             state_dir: s
                 .state_dir
                 .as_ref()
-                .map_or(state_default, |t| PathBuf::from(&t.value)),
+                .map_or_else(|| PathBuf::from("state"), |t| PathBuf::from(&t.value)),
             base_url,
             user_agent: s
                 .user_agent
@@ -332,6 +325,20 @@ impl Checker<'_> {
                 "`max_items` must be at least 1",
             );
         }
+        let max_history = own.max_history.as_ref().or(defaults.max_history.as_ref());
+        if let Some(history) = max_history
+            && history.value < max_items
+        {
+            self.error(
+                &history.referenced,
+                Some(slug),
+                format!(
+                    "`max_history` ({}) must be at least `max_items` ({max_items}): the feed shows items from its history",
+                    history.value
+                ),
+            );
+        }
+        let max_history = max_history.map_or(DEFAULT_MAX_HISTORY.max(max_items), |h| h.value);
         let (url, schedule) = (url?, schedule?);
         let fingerprint = fingerprint(&[
             url.as_str(),
@@ -353,6 +360,7 @@ impl Checker<'_> {
             timezone,
             formats,
             max_items,
+            max_history,
             keep,
             summary_length: number(&own.summary_length, &defaults.summary_length, 500),
             min_title_length: number(&own.min_title_length, &defaults.min_title_length, 1),

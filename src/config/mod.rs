@@ -35,6 +35,9 @@ pub const DEFAULT_SCHEDULE: &str = "*/30 * * * *";
 /// How long a feed may go on failing before it counts as stale: two days.
 pub const DEFAULT_STALE_AFTER: Duration = Duration::from_secs(2 * 86_400);
 
+/// The most items a feed keeps in the store unless `max_history` says otherwise.
+pub const DEFAULT_MAX_HISTORY: usize = 5000;
+
 /// The checked configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -85,6 +88,19 @@ impl Default for Settings {
     }
 }
 
+impl Settings {
+    /// Relative `output_dir` and `state_dir` are relative to the folder of the
+    /// configuration file, so every command run with the same feeds.yaml uses the same
+    /// store and output wherever it is started from. The paths become absolute.
+    fn resolve_paths(&mut self, config_path: &Path) {
+        let folder = config_path.parent().unwrap_or(Path::new(""));
+        for dir in [&mut self.output_dir, &mut self.state_dir] {
+            let joined = folder.join(&*dir);
+            *dir = std::path::absolute(&joined).unwrap_or(joined);
+        }
+    }
+}
+
 impl Feed {
     /// A feed for a bare URL with every default (used by `preview URL` and `suggest`).
     pub fn adhoc(url: Url) -> Feed {
@@ -104,6 +120,7 @@ impl Feed {
             timezone: Tz::UTC,
             formats: vec![Format::Rss, Format::Atom],
             max_items: 50,
+            max_history: DEFAULT_MAX_HISTORY,
             keep: Duration::from_secs(30 * 86_400),
             summary_length: 500,
             min_title_length: 1,
@@ -149,6 +166,8 @@ pub struct Feed {
     pub timezone: Tz,
     pub formats: Vec<Format>,
     pub max_items: usize,
+    /// The most items the store keeps for the feed (those seen longest ago go first).
+    pub max_history: usize,
     pub keep: Duration,
     pub summary_length: usize,
     pub min_title_length: usize,
@@ -230,11 +249,13 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
         error.feed = yaml::feed_at_line(text, error.location.line);
         ConfigErrors(vec![error])
     })?;
-    check::Checker {
+    let mut config = check::Checker {
         path,
         errors: Vec::new(),
     }
-    .check(raw)
+    .check(raw)?;
+    config.settings.resolve_paths(path);
+    Ok(config)
 }
 
 /// A short, stable digest (FNV-1a, 64 bit) of the given parts.

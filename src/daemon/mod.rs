@@ -26,12 +26,10 @@ use crate::config::{self, Config, Feed};
 use crate::fetch::FetchError;
 use crate::publish::file::remove_stale_temp_files;
 use crate::refresh::{self, Context, Outcome, RefreshError, Report};
-use crate::store::{Store, StoreError, StoreLock};
+use crate::store::{Mode, Store, StoreError, StoreLock};
 use clock::Clock;
 use plan::Plan;
 use reload::{ConfigDiff, ConfigWatch};
-
-pub use plan::next_run;
 
 /// The longest the loop sleeps without looking at the clock again.
 const MAX_SLEEP: Duration = Duration::from_secs(60);
@@ -65,7 +63,7 @@ pub async fn run(
     control: Control,
     clock: Arc<dyn Clock>,
 ) -> Result<(), DaemonError> {
-    let _lock = StoreLock::acquire(&config.settings.state_dir)?;
+    let _lock = StoreLock::acquire(&config.settings.state_dir, Mode::Daemon)?;
     let store = Store::open(&config.settings.state_dir)?;
     if let Ok(removed @ 1..) = remove_stale_temp_files(&config.settings.output_dir) {
         tracing::info!("removed {removed} temporary file(s) left by an interrupted run");

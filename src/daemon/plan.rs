@@ -1,33 +1,19 @@
-//! When each feed runs next: its schedule plus a small, stable jitter.
+//! When each feed runs next, and which are running.
 //!
-//! The rules: a feed's next run is its schedule's next time after now, delayed by a
-//! jitter derived from its name (so sections of one site do not all fire on the same
-//! second, and the delay stays the same across restarts). A feed never runs twice at
-//! once: a time that comes while the feed is still running is skipped. After a suspend
+//! The rules: a feed's next run is what its schedule says (`Schedule::next_run`: the
+//! next fire time plus the feed's stable jitter), unless a server's Retry-After holds
+//! it back longer. A feed never runs twice at once: a time that comes while the feed is still running is skipped. After a suspend
 //! or a stall, every missed time together runs once, not once per missed time.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
 use crate::config::Feed;
-use crate::schedule::jitter;
-
-/// The most a feed's start is shifted by jitter.
-const MAX_JITTER: Duration = Duration::from_secs(5 * 60);
 
 /// The next time `feed` should run after `now`, jitter included.
-pub fn next_run(feed: &Feed, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let first = feed.schedule.next_after(now)?;
-    // Jitter stays well within the interval between two runs (a tenth of it).
-    let interval = feed
-        .schedule
-        .next_after(first)
-        .and_then(|second| (second - first).to_std().ok())
-        .unwrap_or(MAX_JITTER);
-    let shift = jitter(&feed.slug, (interval / 10).min(MAX_JITTER));
-    Some(first + chrono::Duration::from_std(shift).unwrap_or_default())
+fn next_run(feed: &Feed, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    feed.schedule.next_run(&feed.slug, now)
 }
 
 /// The schedule of every feed, and which are running.
@@ -118,6 +104,7 @@ mod tests {
     use crate::daemon::clock::{Clock, TokioClock};
     use chrono::{TimeZone, Timelike};
     use std::path::Path;
+    use std::time::Duration;
 
     fn feeds(yaml: &str) -> Vec<Feed> {
         crate::config::parse(yaml, Path::new("feeds.yaml"))

@@ -14,6 +14,7 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use url::Url;
 
 use crate::config::Settings;
+use crate::validators::Validators;
 
 /// Why a page could not be fetched.
 #[derive(Debug, thiserror::Error)]
@@ -37,19 +38,6 @@ pub enum FetchError {
     },
     #[error("cannot build the HTTP client: {0}")]
     Client(String),
-}
-
-/// Cache validators of the last successful response.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Validators {
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-}
-
-impl Validators {
-    pub fn is_empty(&self) -> bool {
-        self.etag.is_none() && self.last_modified.is_none()
-    }
 }
 
 /// A downloaded page, decoded to UTF-8.

@@ -3,7 +3,8 @@
 //! The rules that make page feeds trustworthy live here: an item is keyed by its id;
 //! its published date is set once (the page's date, or when it was first seen) and never
 //! moves; a change of title, summary, author or image moves only its `updated` time;
-//! items that left the page stay until `keep` expires after they were last seen.
+//! items that left the page stay until `keep` expires after they were last seen, and
+//! a feed never holds more than `max_history` items (those seen longest ago go first).
 
 use std::time::Duration;
 
@@ -12,7 +13,6 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use url::Url;
 
 use super::{Store, StoreError, time};
-use crate::fetch::Validators;
 use crate::item::{Entry, Item, Summary};
 
 /// One successful refresh's page, to merge.
@@ -22,9 +22,10 @@ pub struct Merge<'a> {
     pub now: DateTime<Utc>,
     pub keep: Duration,
     pub max_items: usize,
+    /// The most items the feed keeps; a page with more contributes its first ones.
+    pub max_history: usize,
     pub fingerprint: &'a str,
     pub url: &'a str,
-    pub validators: &'a Validators,
     pub cards: usize,
     /// The feed's own metadata (title, description, links) as published; a change of it
     /// is a change of the feed.
@@ -38,6 +39,7 @@ pub struct Merge<'a> {
 pub struct MergeOutcome {
     pub new: usize,
     pub updated: usize,
+    /// Items dropped: `keep` expired, or beyond `max_history`.
     pub pruned: usize,
     /// Items in the feed's history after the merge.
     pub total: usize,
@@ -58,12 +60,16 @@ const ENTRY_COLUMNS: &str =
     "id, title, link, summary, summary_html, author, image, published, updated";
 
 impl Store {
-    /// Merges a page into the feed's history and records the refresh's success.
+    /// Merges a page into the feed's history. The refresh is a success only once its
+    /// files show the outcome (`record_published`).
     pub fn merge(&self, merge: &Merge) -> Result<MergeOutcome, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction().map_err(|e| self.sql_error(e))?;
         let outcome = merge_in(&tx, merge).map_err(|e| self.sql_error(e))?;
         tx.commit().map_err(|e| self.sql_error(e))?;
+        if outcome.pruned > 0 {
+            compact(&conn).map_err(|e| self.sql_error(e))?;
+        }
         Ok(outcome)
     }
 
@@ -97,7 +103,7 @@ fn merge_in(tx: &Transaction, m: &Merge) -> rusqlite::Result<MergeOutcome> {
                               updated = ?8, last_seen = ?8, link = ?9
              WHERE feed = ?1 AND id = ?2",
         )?;
-        for (order, item) in m.items.iter().enumerate() {
+        for (order, item) in m.items.iter().take(m.max_history).enumerate() {
             let (summary, html) = summary_columns(item.summary.as_ref());
             let image = item.image.as_ref().map(Url::as_str);
             let stored: Option<StoredText> = find
@@ -157,10 +163,19 @@ fn merge_in(tx: &Transaction, m: &Merge) -> rusqlite::Result<MergeOutcome> {
         }
     }
     let keep = i64::try_from(m.keep.as_secs()).unwrap_or(i64::MAX);
-    let pruned = tx.execute(
+    let expired = tx.execute(
         "DELETE FROM items WHERE feed = ?1 AND last_seen < ?2",
         params![m.slug, now.saturating_sub(keep)],
     )?;
+    // Beyond max_history: the items seen longest ago go first, then the oldest.
+    let beyond = tx.execute(
+        "DELETE FROM items WHERE feed = ?1 AND id IN (
+             SELECT id FROM items WHERE feed = ?1
+             ORDER BY last_seen DESC, published DESC, first_seen DESC, page_order ASC, id ASC
+             LIMIT -1 OFFSET ?2)",
+        params![m.slug, i64::try_from(m.max_history).unwrap_or(i64::MAX)],
+    )?;
+    let pruned = expired + beyond;
     let total: i64 = tx.query_row(
         "SELECT COUNT(*) FROM items WHERE feed = ?1",
         [m.slug],
@@ -183,15 +198,12 @@ fn merge_in(tx: &Transaction, m: &Merge) -> rusqlite::Result<MergeOutcome> {
         old_change.unwrap_or(now)
     };
     tx.execute(
-        "INSERT INTO feeds (slug, fingerprint, url, etag, last_modified, last_attempt, last_success,
-                            failures, cards, last_change, digest, detected)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, 0, ?7, ?8, ?9, ?10)
-         ON CONFLICT (slug) DO UPDATE SET fingerprint = ?2, url = ?3, etag = ?4, last_modified = ?5,
-             last_attempt = ?6, last_success = ?6, failures = 0, failing_since = NULL, cards = ?7, last_change = ?8,
-             digest = ?9, detected = ?10",
+        "INSERT INTO feeds (slug, fingerprint, url, last_attempt, cards, last_change, digest, detected)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (slug) DO UPDATE SET fingerprint = ?2, url = ?3, last_attempt = ?4,
+             cards = ?5, last_change = ?6, digest = ?7, detected = ?8",
         params![
-            m.slug, m.fingerprint, m.url, m.validators.etag, m.validators.last_modified, now,
-            m.cards as i64, last_change, digest, m.detected
+            m.slug, m.fingerprint, m.url, now, m.cards as i64, last_change, digest, m.detected
         ],
     )?;
     Ok(MergeOutcome {
@@ -204,6 +216,20 @@ fn merge_in(tx: &Transaction, m: &Merge) -> rusqlite::Result<MergeOutcome> {
         digest,
         entries,
     })
+}
+
+/// Gives free pages back to the file system once they are a quarter of the file, so a
+/// feed whose items churn does not leave the database at its largest size for good.
+fn compact(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    let free: i64 = conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
+    let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+    if free > 0 && free * 4 >= pages {
+        // Each step of the statement frees pages; it is done when it yields no row.
+        let mut vacuum = conn.prepare("PRAGMA incremental_vacuum")?;
+        let mut steps = vacuum.query([])?;
+        while steps.next()?.is_some() {}
+    }
+    Ok(())
 }
 
 fn summary_columns(summary: Option<&Summary>) -> (Option<String>, bool) {

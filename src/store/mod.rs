@@ -8,18 +8,22 @@
 
 mod lock;
 mod merge;
+mod open;
+mod record;
 pub mod schema;
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension};
 
-pub use lock::{LOCK_FILE, StoreLock};
+pub use lock::{Holder, LOCK_FILE, Mode, StoreLock};
 pub use merge::{Merge, MergeOutcome};
+pub use open::ReadOnly;
 
-use crate::fetch::Validators;
+use crate::validators::Validators;
 
 /// The store's file inside `state_dir`.
 pub const STORE_FILE: &str = "scrapefeed.sqlite";
@@ -34,6 +38,10 @@ pub enum StoreError {
         path: PathBuf,
         source: rusqlite::Error,
     },
+    #[error(
+        "no store at {path}: no feed has run with this configuration yet (`scrapefeed run` creates it), or `state_dir` points elsewhere"
+    )]
+    Missing { path: PathBuf },
     #[error("{0}")]
     Locked(String),
     #[error("lock file {path}: {source}")]
@@ -48,6 +56,8 @@ pub enum StoreError {
 pub struct Store {
     path: PathBuf,
     conn: Arc<Mutex<Connection>>,
+    /// A reader's shared lock on the state directory, held while the store is open.
+    _reader_lock: Option<Arc<File>>,
 }
 
 /// What the store knows about one feed.
@@ -63,6 +73,8 @@ pub struct FeedRecord {
     pub failures: u32,
     /// When the current run of failures began (`None` while the feed succeeds).
     pub failing_since: Option<DateTime<Utc>>,
+    /// Refreshes in a row whose page had far fewer cards than usual (and was refused).
+    pub short_runs: u32,
     pub cards: Option<usize>,
     pub last_change: Option<DateTime<Utc>>,
     pub digest: Option<String>,
@@ -77,38 +89,6 @@ pub(crate) fn time(seconds: Option<i64>) -> Option<DateTime<Utc>> {
 }
 
 impl Store {
-    /// Opens (creating and migrating as needed) the store in `state_dir`.
-    pub fn open(state_dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(state_dir).map_err(|e| StoreError::Open {
-            path: state_dir.to_path_buf(),
-            message: format!("cannot create the state directory: {e}"),
-        })?;
-        Store::open_file(&state_dir.join(STORE_FILE))
-    }
-
-    /// Opens a store file directly.
-    pub fn open_file(path: &Path) -> Result<Store, StoreError> {
-        let sql = |source| StoreError::Sql {
-            path: path.to_path_buf(),
-            source,
-        };
-        let mut conn = Connection::open(path).map_err(sql)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(sql)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(sql)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(sql)?;
-        schema::migrate(&mut conn).map_err(|message| StoreError::Open {
-            path: path.to_path_buf(),
-            message,
-        })?;
-        Ok(Store {
-            path: path.to_path_buf(),
-            conn: Arc::new(Mutex::new(conn)),
-        })
-    }
-
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -142,7 +122,7 @@ impl Store {
             .query_row(
                 "SELECT fingerprint, url, etag, last_modified, last_attempt, last_success, last_error,
                         last_error_at, failures, cards, last_change, digest, detected, published,
-                        failing_since, (SELECT COUNT(*) FROM items WHERE items.feed = feeds.slug)
+                        failing_since, short_runs, (SELECT COUNT(*) FROM items WHERE items.feed = feeds.slug)
                  FROM feeds WHERE slug = ?1",
                 [slug],
                 |row| {
@@ -161,7 +141,8 @@ impl Store {
                         detected: row.get(12)?,
                         published: row.get(13)?,
                         failing_since: time(row.get(14)?),
-                        items: row.get::<_, i64>(15)? as usize,
+                        short_runs: row.get(15)?,
+                        items: row.get::<_, i64>(16)? as usize,
                     })
                 },
             )
@@ -189,65 +170,20 @@ impl Store {
             .collect()
     }
 
-    /// Records a failed refresh: the feed's items and files stay as they were.
-    pub fn record_failure(
-        &self,
-        slug: &str,
-        error: &str,
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    /// Items stored for all feeds together.
+    pub fn item_count(&self) -> Result<usize, StoreError> {
         self.conn()
-            .execute(
-                "INSERT INTO feeds (slug, last_attempt, last_error, last_error_at, failures, failing_since)
-                 VALUES (?1, ?2, ?3, ?2, 1, ?2)
-                 ON CONFLICT (slug) DO UPDATE SET last_attempt = ?2, last_error = ?3,
-                     last_error_at = ?2, failures = failures + 1,
-                     failing_since = COALESCE(failing_since, ?2)",
-                params![slug, at.timestamp(), error],
-            )
-            .map(drop)
+            .query_row("SELECT COUNT(*) FROM items", [], |r| r.get::<_, i64>(0))
+            .map(|n| n as usize)
             .map_err(|e| self.sql_error(e))
     }
 
-    /// Records a 304: the page did not change, so the refresh succeeded with no work.
-    pub fn record_not_modified(&self, slug: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.conn()
-            .execute(
-                "UPDATE feeds SET last_attempt = ?2, last_success = ?2, failures = 0, failing_since = NULL
-                 WHERE slug = ?1",
-                params![slug, at.timestamp()],
-            )
-            .map(drop)
-            .map_err(|e| self.sql_error(e))
-    }
-
-    /// Records that the feed's files now show the content with this digest.
-    pub fn mark_published(&self, slug: &str, digest: &str) -> Result<(), StoreError> {
-        self.conn()
-            .execute(
-                "UPDATE feeds SET published = ?2 WHERE slug = ?1",
-                params![slug, digest],
-            )
-            .map(drop)
-            .map_err(|e| self.sql_error(e))
-    }
-
-    /// Drops the HTTP validators and remembered detection of a feed whose configuration
-    /// changed, so the next fetch is a full one.
-    pub fn forget_config_state(
-        &self,
-        slug: &str,
-        fingerprint: &str,
-        url: &str,
-    ) -> Result<bool, StoreError> {
-        let changed = self
-            .conn()
-            .execute(
-                "UPDATE feeds SET etag = NULL, last_modified = NULL, detected = NULL, fingerprint = ?2, url = ?3
-                 WHERE slug = ?1 AND (fingerprint != ?2 OR url != ?3)",
-                params![slug, fingerprint, url],
-            )
-            .map_err(|e| self.sql_error(e))?;
-        Ok(changed > 0)
+    /// The store's size on disk: the database and its write-ahead log.
+    pub fn size(&self) -> u64 {
+        [self.path.clone(), open::sibling(&self.path, "-wal")]
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum()
     }
 }

@@ -7,7 +7,7 @@
 use rusqlite::{Connection, Transaction};
 
 /// The schema version this build writes.
-pub const VERSION: i64 = 3;
+pub const VERSION: i64 = 4;
 
 /// Version 1: feeds (HTTP validators, health) and items (stable ids and dates).
 const V1: &str = "
@@ -60,7 +60,13 @@ ALTER TABLE feeds ADD COLUMN failing_since INTEGER;
 UPDATE feeds SET failing_since = last_error_at WHERE failures > 0;
 ";
 
-const MIGRATIONS: [&str; 3] = [V1, V2, V3];
+/// Version 4: how many refreshes in a row saw far fewer cards than usual, counted
+/// apart from other failures (an outage must not make a broken page acceptable).
+const V4: &str = "
+ALTER TABLE feeds ADD COLUMN short_runs INTEGER NOT NULL DEFAULT 0;
+";
+
+const MIGRATIONS: [&str; 4] = [V1, V2, V3, V4];
 
 /// Brings the schema up to `VERSION`.
 pub fn migrate(conn: &mut Connection) -> Result<i64, String> {

@@ -3,113 +3,12 @@
 //! SIGTERM (at once on a second one) without partial files, spaces requests to one
 //! host, and tells systemd what it is doing.
 
-use std::io::{BufRead, BufReader};
 use std::os::unix::net::UnixDatagram;
-use std::process::Child;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::daemon::{Daemon, LIMIT, wait_until};
 use crate::support::project::Snapshot;
 use crate::support::{Card, GRID_FEED_FIELDS, Project, Reply, TestServer, grid_page, snapshot};
-
-/// Generous limits: they only stop a broken build from hanging the suite.
-const LIMIT: Duration = Duration::from_secs(30);
-
-/// A running daemon whose log (stderr) is collected as it is written.
-struct Daemon {
-    child: Child,
-    log: Arc<Mutex<String>>,
-}
-
-impl Daemon {
-    fn start(project: &Project) -> Daemon {
-        Daemon::start_with(project, &[])
-    }
-
-    fn start_with(project: &Project, env: &[(&str, &str)]) -> Daemon {
-        let mut command = project.command(&["run"]);
-        for (name, value) in env {
-            command.env(name, value);
-        }
-        let mut child = command.spawn().expect("start the daemon");
-        let stderr = child.stderr.take().expect("piped stderr");
-        let log = Arc::new(Mutex::new(String::new()));
-        let sink = log.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let mut log = sink.lock().unwrap();
-                log.push_str(&line);
-                log.push('\n');
-            }
-        });
-        Daemon { child, log }
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
-    }
-
-    /// Waits until the log holds `text`.
-    fn wait_log(&self, text: &str) {
-        wait_until(
-            &format!("the log to say {text:?}"),
-            || self.log().contains(text),
-            || self.log(),
-        );
-    }
-
-    fn signal(&self, name: &str) {
-        let status = std::process::Command::new("kill")
-            .arg(format!("-{name}"))
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("kill");
-        assert!(status.success());
-    }
-
-    fn assert_running(&mut self) {
-        assert!(
-            self.child.try_wait().unwrap().is_none(),
-            "the daemon is still running\n{}",
-            self.log()
-        );
-    }
-
-    /// Waits for the process to exit and returns its exit code.
-    fn wait_exit(mut self) -> (i32, String) {
-        let deadline = Instant::now() + LIMIT;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                std::thread::sleep(Duration::from_millis(50)); // let the log reader drain
-                return (status.code().unwrap_or(-1), self.log());
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("the daemon did not exit\n{}", self.log());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn wait_until(what: &str, mut done: impl FnMut() -> bool, context: impl Fn() -> String) {
-    let deadline = Instant::now() + LIMIT;
-    while !done() {
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}\n{}",
-            context()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 fn feed_entry(name: &str, url: &str, schedule: &str) -> String {
     format!("  {name}:\n    url: {url}\n    schedule: \"{schedule}\"\n{GRID_FEED_FIELDS}")

@@ -2,7 +2,9 @@
 //! remembered, kept while it still matches (so items do not churn when another list
 //! appears on the page), and made again once it stops matching (a redesign).
 
-use crate::support::{Card, Project, Reply, TestServer, grid_page, redesigned_page};
+use crate::support::{
+    Card, Project, Reply, TestServer, feed_row, grid_page, redesigned_page, status_json,
+};
 
 fn stories(prefix: &str, n: usize) -> Vec<Card> {
     (0..n)
@@ -55,15 +57,14 @@ fn detected_cards_are_remembered_until_they_stop_matching() {
 
     project.run(&["run", "--once"]).expect_code(0);
     assert_eq!(titles(&project).len(), 6);
-    let status = project.run(&["status", "--json"]);
-    let rows: serde_json::Value = serde_json::from_str(&status.stdout).expect("status --json");
-    let cards_from = rows[0]["cards_from"]
+    let (_, status) = status_json(&project);
+    let cards_from = feed_row(&status, "harbour")["cards_from"]
         .as_str()
         .unwrap_or_default()
         .to_owned();
     assert!(
         cards_from.starts_with("detected `") && cards_from.contains("confidence"),
-        "{status}"
+        "{status:#}"
     );
     let preview = project.run(&["preview", "harbour"]);
     assert!(

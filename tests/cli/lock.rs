@@ -1,6 +1,7 @@
 //! One runner per store: while a `run --once` works, a second one on the same state
-//! directory exits 3 at once, naming the lock file and the process holding it; the
-//! read-only commands `check` and `status` keep working beside it.
+//! directory exits 3 at once, naming the lock file and the process holding it — even
+//! when someone deleted the lock file — and the read-only commands `check` and
+//! `status` keep working beside it.
 
 use std::time::Duration;
 
@@ -21,7 +22,7 @@ fn a_second_runner_on_the_same_store_exits_3_while_check_and_status_work() {
     ));
     project.run(&["run", "--once"]).expect_code(0);
 
-    server.set("/news/", Reply::html(page).delay(Duration::from_secs(3)));
+    server.set("/news/", Reply::html(page).delay(Duration::from_secs(6)));
     let mut first = project.spawn(&["run", "--once"]);
     let first_pid = first.id();
     // The lock is taken before the fetch, so once the request arrives it is held.
@@ -32,6 +33,16 @@ fn a_second_runner_on_the_same_store_exits_3_while_check_and_status_work() {
 
     let second = project.run(&["run", "--once"]);
     second.expect_code(3);
+    // Cleaning up a "stale" lock file must not let a second runner in: the lock is on
+    // the state directory itself.
+    std::fs::remove_file(project.state_dir().join("scrapefeed.lock"))
+        .expect("delete the lock file");
+    let third = project.run(&["run", "--once"]);
+    third.expect_code(3);
+    assert!(
+        third.stderr.contains("already running on this store"),
+        "{third}"
+    );
     // `state_dir` is the default `state`, relative to the project: the message may show
     // it relative or absolute.
     assert!(

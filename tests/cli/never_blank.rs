@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use crate::support::{
-    Card, GRID_FEED_FIELDS, Project, Reply, TestServer, aged_snapshot, grid_page, redesigned_page,
-    snapshot,
+    Card, GRID_FEED_FIELDS, Project, Reply, TestServer, aged_snapshot, feed_row, grid_page,
+    redesigned_page, snapshot, status_json,
 };
 
 fn stories() -> Vec<Card> {
@@ -116,8 +116,8 @@ fn a_server_that_never_answers_keeps_the_last_good_files() {
     );
 }
 
-#[test]
-fn far_fewer_cards_than_usual_keeps_the_last_good_feed_until_it_persists() {
+/// A feed whose page has shown twelve stories (after one good run).
+fn twelve_story_feed() -> (TestServer, Project, Vec<Card>) {
     let many: Vec<Card> = (0..12)
         .map(|i| {
             Card::new(
@@ -134,6 +134,12 @@ fn far_fewer_cards_than_usual_keeps_the_last_good_feed_until_it_persists() {
         server.url("/news/")
     ));
     project.run(&["run", "--once"]).expect_code(0);
+    (server, project, many)
+}
+
+#[test]
+fn far_fewer_cards_than_usual_keeps_the_last_good_feed_until_it_persists() {
+    let (server, project, many) = twelve_story_feed();
     let before = aged_snapshot(&project.output("harbour.xml"));
 
     // A half-broken page: 2 cards where there were 12.
@@ -156,9 +162,50 @@ fn far_fewer_cards_than_usual_keeps_the_last_good_feed_until_it_persists() {
     // feed still shows all twelve stories: they stay in its history).
     let accepted = project.run(&["run", "--once"]);
     accepted.expect_code(0);
-    let status = project.run(&["status", "--json"]);
-    let rows: serde_json::Value = serde_json::from_str(&status.stdout).expect("status --json");
-    assert_eq!(rows[0]["cards_last_time"], 2, "{status}");
-    assert_eq!(rows[0]["consecutive_failures"], 0, "{status}");
+    let (_, status) = status_json(&project);
+    let row = feed_row(&status, "harbour");
+    assert_eq!(row["cards_last_time"], 2, "{row:#}");
+    assert_eq!(row["consecutive_failures"], 0, "{row:#}");
     assert_eq!(project.feed("harbour.xml").entries.len(), 12);
+}
+
+#[test]
+fn an_outage_does_not_make_a_broken_page_acceptable() {
+    let (server, project, many) = twelve_story_feed();
+    let before = aged_snapshot(&project.output("harbour.xml"));
+
+    // Three failures of another kind: the site is down.
+    server.set("/news/", Reply::error(500));
+    for _ in 0..3 {
+        project.run(&["run", "--once"]).expect_code(1);
+    }
+    // It comes back half-broken. Only runs that saw such a page count towards
+    // accepting it; an outage in between neither counts nor breaks the run.
+    server.set("/news/", Reply::html(grid_page(&many[..2])));
+    for (runs, outage) in [(1, false), (2, true), (3, false)] {
+        let run = project.run(&["run", "--once"]);
+        run.expect_code(1);
+        assert!(
+            run.summary("harbour")
+                .contains(&format!("such pages in a row: {runs}")),
+            "{run}"
+        );
+        if outage {
+            server.set("/news/", Reply::error(503));
+            project.run(&["run", "--once"]).expect_code(1);
+            server.set("/news/", Reply::html(grid_page(&many[..2])));
+        }
+    }
+    assert_eq!(
+        snapshot(&project.output("harbour.xml")),
+        before,
+        "the last good feed stays"
+    );
+    project.run(&["run", "--once"]).expect_code(0);
+    let (_, status) = status_json(&project);
+    assert_eq!(
+        feed_row(&status, "harbour")["cards_last_time"],
+        2,
+        "{status:#}"
+    );
 }

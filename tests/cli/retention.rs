@@ -1,12 +1,12 @@
 //! Retention and order in the store, at library level with explicit times (nothing is
 //! timed): an item that left the page stays until `keep` has passed since it was last
-//! seen, then is pruned; entries are newest first, ties in page order, and that order
-//! does not change from one merge to the next.
+//! seen, then is pruned; beyond `max_history` items, those seen longest ago go first;
+//! entries are newest first, ties in page order, and that order does not change from
+//! one merge to the next.
 
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use scrapefeed::fetch::Validators;
 use scrapefeed::item::Item;
 use scrapefeed::store::{Merge, MergeOutcome, Store};
 use url::Url;
@@ -28,6 +28,15 @@ fn item(slug: &str, date: Option<&str>) -> Item {
 }
 
 fn merge(store: &Store, page: &[Item], now: DateTime<Utc>) -> MergeOutcome {
+    merge_keeping(store, page, now, 5000)
+}
+
+fn merge_keeping(
+    store: &Store,
+    page: &[Item],
+    now: DateTime<Utc>,
+    max_history: usize,
+) -> MergeOutcome {
     store
         .merge(&Merge {
             slug: FEED,
@@ -37,7 +46,7 @@ fn merge(store: &Store, page: &[Item], now: DateTime<Utc>) -> MergeOutcome {
             max_items: 50,
             fingerprint: "test",
             url: "https://harbour.example/news/",
-            validators: &Validators::default(),
+            max_history,
             cards: page.len(),
             meta: "Harbour news",
             detected: None,
@@ -175,4 +184,46 @@ fn items_outlive_the_page_until_keep_expires_newest_first_in_a_stable_order() {
         Some(same_date.parse().unwrap()),
         "the page's date"
     );
+}
+
+#[test]
+fn beyond_max_history_the_items_seen_longest_ago_go_first() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(dir.path()).expect("open store");
+    let day0: DateTime<Utc> = "2024-11-01T12:00:00Z".parse().unwrap();
+    let day = |n: i64| day0 + TimeDelta::days(n);
+    let dated = |slug: &str, date: &str| item(slug, Some(date));
+    // `a` is the oldest story but stays on the page; `b` and `c` leave it.
+    let (a, b, c) = (
+        dated("a", "2024-10-01T00:00:00Z"),
+        dated("b", "2024-10-20T00:00:00Z"),
+        dated("c", "2024-10-21T00:00:00Z"),
+    );
+    let (d, e, f) = (
+        dated("d", "2024-10-25T00:00:00Z"),
+        dated("e", "2024-10-26T00:00:00Z"),
+        dated("f", "2024-10-27T00:00:00Z"),
+    );
+    merge_keeping(&store, &[a.clone(), b, c], day(0), 4);
+    let sorted = |outcome: &MergeOutcome| {
+        let mut kept = slugs(outcome);
+        kept.sort();
+        kept
+    };
+    let second = merge_keeping(&store, &[a.clone(), d.clone(), e.clone()], day(1), 4);
+    assert_eq!(second.pruned, 1, "one over the limit");
+    assert_eq!(
+        sorted(&second),
+        ["a", "c", "d", "e"],
+        "of the items last seen on day 0 (b, c), the older story went first; `a` was seen again"
+    );
+    let last = merge_keeping(&store, &[a, f], day(2), 4);
+    assert_eq!(last.total, 4);
+    assert_eq!(sorted(&last), ["a", "d", "e", "f"], "then `c`");
+
+    // A page longer than max_history adds its first items only.
+    let long: Vec<Item> = (0..10).map(|n| item(&format!("long-{n}"), None)).collect();
+    let outcome = merge_keeping(&store, &long, day(3), 4);
+    assert_eq!(outcome.total, 4);
+    assert_eq!(slugs(&outcome), ["long-0", "long-1", "long-2", "long-3"]);
 }

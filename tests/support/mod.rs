@@ -1,16 +1,20 @@
 //! Helpers shared by the integration tests: a real HTTP server on 127.0.0.1
 //! (`server`), a temporary project directory and the binary run against it
-//! (`project`), the section pages the server serves (`pages`), and accessors for
-//! the feeds read back with feed-rs (`feed`).
+//! (`project`), a running daemon (`daemon`), a disk that fills up (`disk`), the section pages the server serves (`pages`), and accessors for
+//! the feeds read back with feed-rs (`feed`), and `status --json` read back (`status`).
 
+pub mod daemon;
+pub mod disk;
 pub mod feed;
 pub mod pages;
 pub mod project;
 pub mod server;
+pub mod status;
 
 pub use pages::{Card, GRID_FEED_FIELDS, fixture, grid_page, redesigned_page};
 pub use project::{Project, Run, aged_snapshot, finish, next_second, parse_feed, snapshot};
 pub use server::{Reply, TestServer};
+pub use status::{feed_row, status_json};
 
 /// The `settings:` block most tests use: outputs served at a fixed base URL, and a
 /// timeout short enough that a broken test fails quickly.

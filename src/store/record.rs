@@ -1,0 +1,114 @@
+//! What each refresh leaves in its feed's record: success, failure, or "not modified".
+//!
+//! The order matters for trust. A merge (see `merge`) stores the page's items and the
+//! digest of what the feed now shows; only `record_published`, called once the files
+//! show that digest, stores the HTTP validators and marks the refresh a success. So a
+//! write that failed or never happened (disk full, a crash) can never be hidden by the
+//! server's later 304s: the validators still describe the content the files show.
+
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+
+use super::{Store, StoreError};
+use crate::validators::Validators;
+
+impl Store {
+    /// Records that the feed's files now show the content with `digest`, fetched with
+    /// `validators`: the refresh succeeded.
+    pub fn record_published(
+        &self,
+        slug: &str,
+        digest: &str,
+        validators: &Validators,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE feeds SET published = ?2, etag = ?3, last_modified = ?4, last_attempt = ?5,
+                 last_success = ?5, failures = 0, failing_since = NULL, short_runs = 0
+             WHERE slug = ?1",
+            params![
+                slug,
+                digest,
+                validators.etag,
+                validators.last_modified,
+                at.timestamp()
+            ],
+        )
+    }
+
+    /// Records a failed refresh: the feed's items and files stay as they were.
+    pub fn record_failure(
+        &self,
+        slug: &str,
+        error: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.failed(slug, error, at, 0)
+    }
+
+    /// Records a refresh refused because its page had far fewer cards than usual: a
+    /// failure that also counts towards accepting the smaller page (`short_runs`).
+    pub fn record_short_page(
+        &self,
+        slug: &str,
+        error: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        self.failed(slug, error, at, 1)
+    }
+
+    fn failed(
+        &self,
+        slug: &str,
+        error: &str,
+        at: DateTime<Utc>,
+        short: i64,
+    ) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO feeds (slug, last_attempt, last_error, last_error_at, failures,
+                                failing_since, short_runs)
+             VALUES (?1, ?2, ?3, ?2, 1, ?2, ?4)
+             ON CONFLICT (slug) DO UPDATE SET last_attempt = ?2, last_error = ?3,
+                 last_error_at = ?2, failures = failures + 1,
+                 failing_since = COALESCE(failing_since, ?2), short_runs = short_runs + ?4",
+            params![slug, at.timestamp(), error, short],
+        )
+    }
+
+    /// Records a 304: the page is the one the files already show, so the refresh
+    /// succeeded with nothing to do (and a run of short pages is over).
+    pub fn record_not_modified(&self, slug: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE feeds SET last_attempt = ?2, last_success = ?2, failures = 0,
+                 failing_since = NULL, short_runs = 0
+             WHERE slug = ?1",
+            params![slug, at.timestamp()],
+        )
+    }
+
+    /// Drops the HTTP validators and remembered detection of a feed whose configuration
+    /// changed, so the next fetch is a full one.
+    pub fn forget_config_state(
+        &self,
+        slug: &str,
+        fingerprint: &str,
+        url: &str,
+    ) -> Result<bool, StoreError> {
+        let changed = self
+            .conn()
+            .execute(
+                "UPDATE feeds SET etag = NULL, last_modified = NULL, detected = NULL, fingerprint = ?2, url = ?3
+                 WHERE slug = ?1 AND (fingerprint != ?2 OR url != ?3)",
+                params![slug, fingerprint, url],
+            )
+            .map_err(|e| self.sql_error(e))?;
+        Ok(changed > 0)
+    }
+
+    fn execute(&self, sql: &str, params: impl rusqlite::Params) -> Result<(), StoreError> {
+        self.conn()
+            .execute(sql, params)
+            .map(drop)
+            .map_err(|e| self.sql_error(e))
+    }
+}
