@@ -19,6 +19,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod daemon;
+pub mod digest;
 pub mod extract;
 pub mod fetch;
 pub mod health;
