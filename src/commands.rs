@@ -27,7 +27,18 @@ pub fn check(path: &Path) -> u8 {
     match config::load(path) {
         Ok(config) => {
             let detected = config.feeds.iter().filter(|f| f.items.is_none()).count();
-            println!("{}: OK, {} feed(s)", path.display(), config.feeds.len());
+            for warning in &config.warnings {
+                eprintln!("{warning}");
+            }
+            let warnings = match config.warnings.len() {
+                0 => String::new(),
+                n => format!(", {n} warning(s)"),
+            };
+            println!(
+                "{}: OK, {} feed(s){warnings}",
+                path.display(),
+                config.feeds.len()
+            );
             println!(
                 "store: {}; feeds written to {}",
                 config
@@ -57,12 +68,14 @@ pub fn check(path: &Path) -> u8 {
     }
 }
 
-/// Loads the configuration or prints its errors.
+/// Loads the configuration (logging its warnings) or prints its errors.
 pub fn load(path: &Path) -> Result<Config, u8> {
-    config::load(path).map_err(|errors| {
+    let config = config::load(path).map_err(|errors| {
         eprintln!("{errors}");
         EXIT_CONFIG
-    })
+    })?;
+    config.warnings.iter().for_each(|w| tracing::warn!("{w}"));
+    Ok(config)
 }
 
 /// `run --once [FEED…]`.

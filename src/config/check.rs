@@ -1,117 +1,115 @@
-//! Checking raw configuration into the runtime `Config`: every value validated, every
-//! problem collected with its location, per-feed values resolved against `settings`.
+//! Checking raw configuration into the runtime `Config`: what the decoder cannot see
+//! on its own (selectors, URLs, schedules in their time zone, feed names) is checked
+//! here, every problem collected with its location, and per-feed values resolved
+//! against `settings`.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono_tz::Tz;
-use regex::Regex;
-use serde_saphyr::Spanned;
 use url::Url;
 
-use super::error::{ConfigError, ConfigErrors, Location, did_you_mean};
+use super::error::{ConfigError, ConfigErrors, ConfigWarning, Location, did_you_mean};
 use super::raw::{self, RawConfig, RawFeed, RawFeedEntry, RawFeedSettings, RawField, Text};
-use super::units::{parse_duration, parse_size};
+use super::spanned::{Position, Spanned};
+use super::value::or;
 use super::*;
 use crate::schedule::Schedule;
 
 pub(super) struct Checker<'a> {
     pub(super) path: &'a Path,
     pub(super) errors: Vec<ConfigError>,
+    pub(super) warnings: Vec<ConfigWarning>,
 }
 
-impl Checker<'_> {
-    fn error(
-        &mut self,
-        at: &serde_saphyr::Location,
-        feed: Option<&str>,
-        message: impl Into<String>,
-    ) {
+impl<'a> Checker<'a> {
+    pub(super) fn new(path: &'a Path) -> Self {
+        Checker {
+            path,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    pub(super) fn error(&mut self, at: Position, feed: Option<&str>, message: impl Into<String>) {
         self.errors.push(ConfigError {
-            location: Location::of(self.path, at),
+            location: Location::at(self.path, at),
             feed: feed.map(str::to_owned),
             message: message.into(),
         });
     }
 
-    pub(super) fn check(mut self, raw: RawConfig) -> Result<Config, ConfigErrors> {
+    /// Checks the decoded file. `feeds_key` is where `feeds:` is written, if it is.
+    pub(super) fn check(
+        mut self,
+        raw: RawConfig,
+        feeds_key: Option<Position>,
+    ) -> Result<Config, ConfigErrors> {
         let settings = self.settings(&raw);
         let defaults = raw.settings.feed_settings();
         self.check_defaults(&defaults);
         let mut feeds = Vec::new();
-        let mut seen: BTreeMap<String, Location> = BTreeMap::new();
         for (key, entry) in &raw.feeds.0 {
             let slug = key.value.as_str();
             if !is_valid_slug(slug) {
                 self.error(
-                    &key.referenced,
+                    key.at,
                     Some(slug),
                     "invalid feed name: use lower-case letters, digits, `-` and `_`, starting with a letter or digit (it names the output files)",
                 );
             }
-            if let Some(first) = seen.get(slug) {
-                let message = format!(
-                    "duplicate feed name: already defined at line {}",
-                    first.line
-                );
-                self.error(&key.referenced, Some(slug), message);
-                continue;
-            }
-            seen.insert(slug.to_owned(), Location::of(self.path, &key.referenced));
             if let Some(feed) = self.feed(key, entry, &defaults) {
                 feeds.push(feed);
             }
         }
-        if raw.feeds.0.is_empty() {
-            self.errors.push(ConfigError {
-                location: Location::new(self.path, 0, 0),
-                feed: None,
-                message: "no feeds configured: add a `feeds:` mapping of names to page URLs".into(),
-            });
+        if raw.feeds.0.is_empty() && self.errors.is_empty() {
+            let (at, message) = match feeds_key {
+                Some(at) => (
+                    at,
+                    "`feeds` is empty: add a feed below it, e.g. `  my-news: https://example.com/news/`",
+                ),
+                None => (
+                    Position::default(),
+                    "no feeds: add a `feeds:` mapping of names to page URLs, e.g. `feeds:` and below it `  my-news: https://example.com/news/` (examples/feeds.yaml shows every key)",
+                ),
+            };
+            self.error(at, None, message);
         }
+        let path = self.path.to_path_buf();
+        self.finish(Config {
+            path,
+            settings,
+            feeds,
+            warnings: Vec::new(),
+        })
+    }
+
+    /// The config, or every error in file order.
+    pub(super) fn finish(mut self, mut config: Config) -> Result<Config, ConfigErrors> {
         if self.errors.is_empty() {
-            Ok(Config {
-                path: self.path.to_path_buf(),
-                settings,
-                feeds,
-            })
+            self.warnings.sort_by_key(|w| w.0.location.position());
+            config.warnings = self.warnings;
+            Ok(config)
         } else {
-            Err(ConfigErrors(self.errors))
+            Err(self.into_errors())
         }
+    }
+
+    pub(super) fn into_errors(mut self) -> ConfigErrors {
+        self.errors.sort_by_key(|e| e.location.position());
+        ConfigErrors(self.errors)
     }
 
     fn settings(&mut self, raw: &RawConfig) -> Settings {
         let s = &raw.settings;
-        let base_url = s
-            .base_url
-            .as_ref()
-            .and_then(|text| match Url::parse(&text.value) {
-                Ok(url) if matches!(url.scheme(), "http" | "https") => {
-                    let mut url = url;
-                    if !url.path().ends_with('/') {
-                        let path = format!("{}/", url.path());
-                        url.set_path(&path);
-                    }
-                    Some(url)
-                }
-                Ok(_) => {
-                    self.error(
-                        &text.referenced,
-                        None,
-                        format!("base_url `{}` must be an http or https URL", text.value),
-                    );
-                    None
-                }
-                Err(e) => {
-                    self.error(
-                        &text.referenced,
-                        None,
-                        format!("invalid base_url `{}`: {e}", text.value),
-                    );
-                    None
-                }
-            });
+        let base_url = s.base_url.as_ref().and_then(|text| {
+            let mut url = self.url(text, None, "base_url", &["http", "https"])?;
+            if !url.path().ends_with('/') {
+                let path = format!("{}/", url.path());
+                url.set_path(&path);
+            }
+            Some(url)
+        });
         let d = Settings::default();
         Settings {
             output_dir: s
@@ -126,81 +124,26 @@ impl Checker<'_> {
             user_agent: s
                 .user_agent
                 .as_ref()
-                .map_or(d.user_agent.clone(), |t| t.value.clone()),
-            concurrency: self
-                .positive(s.concurrency.as_ref(), "concurrency")
-                .unwrap_or(d.concurrency),
-            timeout: self.duration(s.timeout.as_ref(), None).unwrap_or(d.timeout),
-            connect_timeout: self
-                .duration(s.connect_timeout.as_ref(), None)
-                .unwrap_or(d.connect_timeout),
-            max_body: self.size(s.max_body.as_ref()).unwrap_or(d.max_body),
-            per_host: self
-                .positive(s.per_host.as_ref(), "per_host")
-                .unwrap_or(d.per_host),
-            host_delay: self
-                .duration(s.host_delay.as_ref(), None)
-                .unwrap_or(d.host_delay),
-            run_at_start: s.run_at_start.unwrap_or(d.run_at_start),
-            grace_period: self
-                .duration(s.grace_period.as_ref(), None)
-                .unwrap_or(d.grace_period),
+                .map_or(d.user_agent, |t| t.value.0.clone()),
+            concurrency: or(&s.concurrency, d.concurrency),
+            timeout: or(&s.timeout, d.timeout),
+            connect_timeout: or(&s.connect_timeout, d.connect_timeout),
+            max_body: or(&s.max_body, d.max_body),
+            per_host: or(&s.per_host, d.per_host),
+            host_delay: or(&s.host_delay, d.host_delay),
+            run_at_start: or(&s.run_at_start, d.run_at_start),
+            grace_period: or(&s.grace_period, d.grace_period),
         }
     }
 
     /// Per-feed defaults in `settings` are checked once here; a feed that inherits an
     /// invalid default does not repeat the error.
     fn check_defaults(&mut self, defaults: &RawFeedSettings) {
-        let timezone = defaults.timezone.as_ref().map_or(Some(Tz::UTC), |text| {
-            text.value
-                .parse::<Tz>()
-                .map_err(|_| {
-                    self.error(
-                        &text.referenced,
-                        None,
-                        format!(
-                            "unknown time zone `{}` (use an IANA name such as Europe/Berlin)",
-                            text.value
-                        ),
-                    )
-                })
-                .ok()
-        });
-        if let (Some(text), Some(tz)) = (&defaults.schedule, timezone)
-            && let Err(e) = Schedule::parse(&text.value, tz)
-        {
-            self.error(&text.referenced, None, e.to_string());
+        let tz = or(&defaults.timezone, Tz::UTC);
+        if let Some(text) = &defaults.schedule {
+            self.schedule(text, tz, None);
         }
-        self.duration(defaults.keep.as_ref(), None);
-        self.duration(defaults.stale_after.as_ref(), None);
         self.formats(defaults.formats.as_ref(), None);
-    }
-
-    fn positive(&mut self, value: Option<&Spanned<usize>>, key: &str) -> Option<usize> {
-        let value = value?;
-        if value.value == 0 {
-            self.error(
-                &value.referenced,
-                None,
-                format!("`{key}` must be at least 1"),
-            );
-            return None;
-        }
-        Some(value.value)
-    }
-
-    fn duration(&mut self, text: Option<&Text>, feed: Option<&str>) -> Option<Duration> {
-        let text = text?;
-        parse_duration(&text.value)
-            .map_err(|e| self.error(&text.referenced, feed, e))
-            .ok()
-    }
-
-    fn size(&mut self, text: Option<&Text>) -> Option<u64> {
-        let text = text?;
-        parse_size(&text.value)
-            .map_err(|e| self.error(&text.referenced, None, e))
-            .ok()
     }
 
     fn feed(
@@ -212,15 +155,12 @@ impl Checker<'_> {
         let slug = key.value.as_str();
         let empty = RawFeed::default();
         let (url_text, raw) = match &entry.value {
-            RawFeedEntry::Url(url) => (
-                Spanned::new(url.clone(), entry.referenced, entry.defined),
-                &empty,
-            ),
+            RawFeedEntry::Url(url) => (Spanned::new(url.clone(), entry.at), &empty),
             RawFeedEntry::Full(raw) => match &raw.url {
                 Some(url) => (url.clone(), raw.as_ref()),
                 None => {
                     self.error(
-                        &key.referenced,
+                        key.at,
                         Some(slug),
                         "missing `url`: the page to turn into a feed",
                     );
@@ -228,82 +168,27 @@ impl Checker<'_> {
                 }
             },
         };
-        let url = self.page_url(&url_text, slug);
+        let url = self.url(&url_text, Some(slug), "", &["http", "https", "file"]);
         let own = raw.feed_settings();
-        let items =
-            raw.items
-                .as_ref()
-                .and_then(|text| match field::compile_selector(&text.value) {
-                    Ok(Some(selector)) => Some(CardSelector {
-                        source: text.value.trim().to_owned(),
-                        selector,
-                    }),
-                    Ok(None) => {
-                        self.error(
-                            &text.referenced,
-                            Some(slug),
-                            "`items` must select the cards, e.g. \"article\" or \"ul.news > li\"",
-                        );
-                        None
-                    }
-                    Err(e) => {
-                        self.error(&text.referenced, Some(slug), format!("items: {e}"));
-                        None
-                    }
-                });
+        let items = raw.items.as_ref().and_then(|text| self.items(text, slug));
         let fields = self.fields(raw, slug);
-        let timezone = match &own.timezone {
-            Some(text) => text.value.parse::<Tz>().unwrap_or_else(|_| {
-                self.error(
-                    &text.referenced,
-                    Some(slug),
-                    format!(
-                        "unknown time zone `{}` (use an IANA name such as Europe/Berlin)",
-                        text.value
-                    ),
-                );
-                Tz::UTC
-            }),
-            None => defaults
-                .timezone
-                .as_ref()
-                .and_then(|t| t.value.parse::<Tz>().ok())
-                .unwrap_or(Tz::UTC),
-        };
+        let timezone = own
+            .timezone
+            .as_ref()
+            .or(defaults.timezone.as_ref())
+            .map_or(Tz::UTC, |tz| tz.value.0);
         let formats = match &own.formats {
             Some(formats) => self.formats(Some(formats), Some(slug)),
-            None => Checker {
-                path: self.path,
-                errors: Vec::new(),
-            }
-            .formats(defaults.formats.as_ref(), None),
+            // An invalid default was reported once; the feed takes what was valid.
+            None => Checker::new(self.path).formats(defaults.formats.as_ref(), None),
         };
-        let keep = match &own.keep {
-            Some(text) => self.duration(Some(text), Some(slug)),
-            None => defaults
-                .keep
-                .as_ref()
-                .and_then(|t| parse_duration(&t.value).ok()),
-        }
-        .unwrap_or(Duration::from_secs(30 * 86_400));
-        let stale_after = match &own.stale_after {
-            Some(text) => self.duration(Some(text), Some(slug)),
-            None => defaults
-                .stale_after
-                .as_ref()
-                .and_then(|t| parse_duration(&t.value).ok()),
-        }
-        .unwrap_or(DEFAULT_STALE_AFTER);
         let schedule = match &own.schedule {
-            Some(text) => Schedule::parse(&text.value, timezone)
-                .map_err(|e| self.error(&text.referenced, Some(slug), e.to_string()))
-                .ok(),
+            Some(text) => self.schedule(text, timezone, Some(slug)),
             None => {
                 let line = defaults
                     .schedule
                     .as_ref()
                     .map_or(DEFAULT_SCHEDULE, |t| t.value.as_str());
-                // An invalid default was reported once; the feed falls back quietly.
                 Schedule::parse(line, timezone)
                     .or_else(|_| Schedule::parse(DEFAULT_SCHEDULE, timezone))
                     .ok()
@@ -311,26 +196,16 @@ impl Checker<'_> {
         };
         let include = self.filters(&raw.include, slug);
         let exclude = self.filters(&raw.exclude, slug);
-        let number =
-            |own: &Option<Spanned<usize>>, default: &Option<Spanned<usize>>, fallback: usize| {
-                own.as_ref()
-                    .or(default.as_ref())
-                    .map_or(fallback, |n| n.value)
-            };
-        let max_items = number(&own.max_items, &defaults.max_items, 50);
-        if max_items == 0 {
-            self.error(
-                &entry.referenced,
-                Some(slug),
-                "`max_items` must be at least 1",
-            );
-        }
+        let inherit = |own: &Option<Spanned<usize>>, default: &Option<Spanned<usize>>, fallback| {
+            or(own, or(default, fallback))
+        };
+        let max_items = or(&own.max_items, or(&defaults.max_items, 50));
         let max_history = own.max_history.as_ref().or(defaults.max_history.as_ref());
         if let Some(history) = max_history
             && history.value < max_items
         {
             self.error(
-                &history.referenced,
+                history.at,
                 Some(slug),
                 format!(
                     "`max_history` ({}) must be at least `max_items` ({max_items}): the feed shows items from its history",
@@ -340,12 +215,13 @@ impl Checker<'_> {
         }
         let max_history = max_history.map_or(DEFAULT_MAX_HISTORY.max(max_items), |h| h.value);
         let (url, schedule) = (url?, schedule?);
-        let fingerprint = fingerprint(&[
-            url.as_str(),
-            raw.items.as_ref().map_or("", |t| t.value.as_str()),
-            &format!("{:?}", field_sources(raw)),
-            raw.date_format.as_ref().map_or("", |t| t.value.as_str()),
-        ]);
+        let date_format = raw.date_format.as_ref().map(|t| t.value.0.clone());
+        let fingerprint = fingerprint::of(&fingerprint::Covered {
+            url: &url,
+            items: raw.items.as_ref().map(|t| t.value.trim()),
+            fields: &raw.fields,
+            date_format: date_format.as_deref(),
+        });
         Some(Feed {
             slug: slug.to_owned(),
             url,
@@ -353,7 +229,7 @@ impl Checker<'_> {
             description: raw.description.as_ref().map(|t| t.value.clone()),
             items,
             fields,
-            date_format: raw.date_format.as_ref().map(|t| t.value.clone()),
+            date_format,
             include,
             exclude,
             schedule,
@@ -361,48 +237,85 @@ impl Checker<'_> {
             formats,
             max_items,
             max_history,
-            keep,
-            summary_length: number(&own.summary_length, &defaults.summary_length, 500),
-            min_title_length: number(&own.min_title_length, &defaults.min_title_length, 1),
-            stale_after,
-            location: Location::of(self.path, &key.referenced),
+            keep: or(
+                &own.keep,
+                or(&defaults.keep, Duration::from_secs(30 * 86_400)),
+            ),
+            summary_length: inherit(&own.summary_length, &defaults.summary_length, 500),
+            min_title_length: inherit(&own.min_title_length, &defaults.min_title_length, 1),
+            stale_after: or(
+                &own.stale_after,
+                or(&defaults.stale_after, DEFAULT_STALE_AFTER),
+            ),
+            location: Location::at(self.path, key.at),
             fingerprint,
         })
     }
 
-    fn page_url(&mut self, text: &Text, slug: &str) -> Option<Url> {
-        match Url::parse(text.value.trim()) {
-            Ok(url)
-                if matches!(url.scheme(), "http" | "https" | "file")
-                    && (url.scheme() == "file" || url.host().is_some()) =>
-            {
-                Some(url)
-            }
-            Ok(url) => {
+    fn items(&mut self, text: &Text, slug: &str) -> Option<CardSelector> {
+        match field::compile_selector(&text.value) {
+            Ok(Some(selector)) => Some(CardSelector {
+                source: text.value.trim().to_owned(),
+                selector,
+            }),
+            Ok(None) => {
                 self.error(
-                    &text.referenced,
+                    text.at,
                     Some(slug),
-                    format!("unsupported URL `{url}`: use http, https or file"),
+                    "`items` must select the cards, e.g. \"article\" or \"ul.news > li\"",
                 );
                 None
             }
             Err(e) => {
-                self.error(
-                    &text.referenced,
-                    Some(slug),
-                    format!("invalid URL `{}`: {e}", text.value),
-                );
+                self.error(text.at, Some(slug), format!("items: {e}"));
                 None
             }
         }
     }
 
+    fn schedule(&mut self, text: &Text, tz: Tz, slug: Option<&str>) -> Option<Schedule> {
+        Schedule::parse(&text.value, tz)
+            .map_err(|e| self.error(text.at, slug, e.to_string()))
+            .ok()
+    }
+
+    /// A URL whose scheme is one of `schemes`, with a fix for the usual slips.
+    fn url(&mut self, text: &Text, slug: Option<&str>, key: &str, schemes: &[&str]) -> Option<Url> {
+        let value = text.value.trim();
+        let what = if key.is_empty() {
+            String::new()
+        } else {
+            format!("{key} ")
+        };
+        let problem = match Url::parse(value) {
+            Ok(url) if !schemes.contains(&url.scheme()) => format!(
+                "unsupported {what}URL `{url}`: use {}",
+                schemes.join(", ").replacen(", file", " or file", 1)
+            ),
+            Ok(url) if url.scheme() == "file" && url.to_file_path().is_err() => format!(
+                "{what}`{value}` is not a local file: a file URL has three slashes, e.g. file:///home/me/page.html"
+            ),
+            Ok(url) if url.scheme() != "file" && url.host().is_none() => {
+                format!("{what}URL `{value}` has no host")
+            }
+            Ok(url) => return Some(url),
+            Err(url::ParseError::RelativeUrlWithoutBase) => relative_hint(value, &what, schemes),
+            Err(e) => format!("invalid {what}URL `{value}`: {e}"),
+        };
+        self.error(text.at, slug, problem);
+        None
+    }
+
     fn fields(&mut self, raw: &RawFeed, slug: &str) -> Fields {
         let mut compile = |field: &Option<Spanned<RawField>>, name: &str| {
             let field = field.as_ref()?;
-            FieldRule::compile(&field.value)
+            FieldRule::compile(&field.value, name)
                 .map_err(|e| {
-                    self.error(&field.referenced, Some(slug), format!("fields.{name}: {e}"))
+                    self.error(
+                        e.at.unwrap_or(field.at),
+                        Some(slug),
+                        format!("fields.{name}: {}", e.message),
+                    )
                 })
                 .ok()
         };
@@ -432,7 +345,7 @@ impl Checker<'_> {
                     let hint = did_you_mean(other, &Format::ALL)
                         .map_or_else(String::new, |h| format!(" — did you mean `{h}`?"));
                     self.error(
-                        &name.referenced,
+                        name.at,
                         slug,
                         format!("unknown format `{other}` (use rss or atom){hint}"),
                     );
@@ -441,7 +354,7 @@ impl Checker<'_> {
         }
         if formats.value.is_empty() {
             self.error(
-                &formats.referenced,
+                formats.at,
                 slug,
                 "`formats` is empty: name at least one of rss, atom",
             );
@@ -454,43 +367,48 @@ impl Checker<'_> {
     fn filters(&mut self, raw: &[Spanned<raw::RawFilter>], slug: &str) -> Vec<Filter> {
         let mut out = Vec::new();
         for filter in raw {
-            let field = match filter.value.field.as_str() {
-                "title" => FilterField::Title,
-                "link" => FilterField::Link,
-                "summary" => FilterField::Summary,
-                "author" => FilterField::Author,
-                other => {
-                    self.error(
-                        &filter.referenced,
-                        Some(slug),
-                        format!("cannot filter on `{other}` (use title, link, summary or author)"),
-                    );
-                    continue;
+            let field = match filter.value.field.as_ref() {
+                None => FilterField::Title,
+                Some(field) => {
+                    match field.value.as_str() {
+                        "title" => FilterField::Title,
+                        "link" => FilterField::Link,
+                        "summary" => FilterField::Summary,
+                        "author" => FilterField::Author,
+                        other => {
+                            self.error(
+                            field.at,
+                            Some(slug),
+                            format!("cannot filter on `{other}` (use title, link, summary or author)"),
+                        );
+                            continue;
+                        }
+                    }
                 }
             };
-            match Regex::new(&filter.value.regex) {
-                Ok(regex) => out.push(Filter { field, regex }),
-                Err(e) => self.error(
-                    &filter.referenced,
-                    Some(slug),
-                    format!("invalid regex `{}`: {e}", filter.value.regex),
-                ),
-            }
+            out.push(Filter {
+                field,
+                regex: filter.value.regex.value.0.clone(),
+            });
         }
         out
     }
 }
 
-fn field_sources(raw: &RawFeed) -> Vec<String> {
-    let f = &raw.fields;
-    [
-        &f.id, &f.title, &f.link, &f.date, &f.summary, &f.author, &f.image,
-    ]
-    .iter()
-    .map(|field| {
-        field
-            .as_ref()
-            .map_or_else(String::new, |f| format!("{:?}", f.value))
-    })
-    .collect()
+/// What to write instead of a URL without a scheme.
+fn relative_hint(value: &str, what: &str, schemes: &[&str]) -> String {
+    let looks_like_path =
+        value.starts_with(['/', '.', '~']) || value.ends_with(".html") || value.ends_with(".htm");
+    if looks_like_path && schemes.contains(&"file") {
+        let absolute = if value.starts_with('/') {
+            format!("file://{value}")
+        } else {
+            "file:///full/path/to/the/page.html".to_owned()
+        };
+        return format!("{what}`{value}` is a file path, not a URL: use {absolute}");
+    }
+    if !value.is_empty() && !value.contains(char::is_whitespace) && value.contains('.') {
+        return format!("{what}`{value}` has no scheme: add https:// (`https://{value}`)");
+    }
+    format!("invalid {what}URL `{value}`: a URL starts with https://")
 }

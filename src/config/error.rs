@@ -1,7 +1,10 @@
-//! Configuration errors that say what is wrong and where: file, line, column and feed.
+//! Configuration errors (and warnings) that say what is wrong and where: file, line,
+//! column and feed.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+use super::spanned::Position;
 
 /// A place in feeds.yaml.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,8 +23,13 @@ impl Location {
         }
     }
 
-    pub(crate) fn of(file: &Path, at: &serde_saphyr::Location) -> Self {
-        Location::new(file, at.line(), at.column())
+    pub(crate) fn at(file: &Path, at: Position) -> Self {
+        Location::new(file, at.line, at.column)
+    }
+
+    /// Line and column, for sorting messages into file order.
+    pub fn position(&self) -> (u64, u64) {
+        (self.line, self.column)
     }
 }
 
@@ -71,6 +79,26 @@ impl fmt::Display for ConfigErrors {
 }
 
 impl std::error::Error for ConfigErrors {}
+
+/// Something in the configuration that is valid but probably not what was meant
+/// (`*/90` in the minute field runs hourly); printed by `check`, logged by `run`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigWarning(pub ConfigError);
+
+impl fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ConfigError {
+            location,
+            feed,
+            message,
+        } = &self.0;
+        write!(f, "{location}: warning: ")?;
+        if let Some(feed) = feed {
+            write!(f, "feed `{feed}`: ")?;
+        }
+        f.write_str(message)
+    }
+}
 
 /// The known word closest to `word`, when it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {

@@ -10,7 +10,8 @@
 use regex::Regex;
 use scraper::Selector;
 
-use super::raw::{RawField, RawFieldFull, RawReplace};
+use super::raw::{RawField, RawFieldFull, RawReplace, Text};
+use super::spanned::Position;
 
 /// Where a field's selector is evaluated, relative to the card.
 #[derive(Debug, Clone)]
@@ -49,12 +50,28 @@ pub struct FieldRule {
     pub template: Option<String>,
 }
 
+/// Why a field rule is rejected, and where: `at` is the sub-key at fault (`select:`,
+/// `from:`), or `None` for the field as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    pub at: Option<Position>,
+    pub message: String,
+}
+
+/// The placeholders `template` fills.
+pub const TEMPLATE_NAMES: [&str; 6] = ["title", "link", "date", "summary", "author", "value"];
+
+/// The fields a `template` applies to.
+pub const TEMPLATE_FIELDS: [&str; 4] = ["title", "summary", "author", "id"];
+
 impl FieldRule {
-    /// Compiles a raw field; the error says what is wrong with it.
-    pub fn compile(raw: &RawField) -> Result<FieldRule, String> {
+    /// Compiles the raw rule for the field `name`.
+    pub fn compile(raw: &RawField, name: &str) -> Result<FieldRule, RuleError> {
         match raw {
-            RawField::Short(text) => compile_short(text),
-            RawField::Full(full) => compile_full(full),
+            RawField::Short(text) => {
+                compile_short(text).map_err(|message| RuleError { at: None, message })
+            }
+            RawField::Full(full) => compile_full(full, name),
         }
     }
 
@@ -83,13 +100,65 @@ fn compile_short(text: &str) -> Result<FieldRule, String> {
     })
 }
 
-fn compile_full(full: &RawFieldFull) -> Result<FieldRule, String> {
-    let scope = match full.from.as_deref().map(str::trim) {
-        None | Some("card") => Scope::Card,
-        Some("next") => Scope::NextSibling,
-        Some("previous") => Scope::PreviousSibling,
-        Some("parent") => Scope::Parent,
-        Some(other) => match other.strip_prefix("closest ") {
+fn compile_full(full: &RawFieldFull, name: &str) -> Result<FieldRule, RuleError> {
+    let at = |text: &Text| {
+        let at = text.at;
+        move |message: String| RuleError {
+            at: Some(at),
+            message,
+        }
+    };
+    let scope = match &full.from {
+        None => Scope::Card,
+        Some(from) => parse_scope(from.value.trim()).map_err(at(from))?,
+    };
+    let html = full.html.as_ref().is_some_and(|h| h.value);
+    let read = match (&full.attr, html) {
+        (Some(attr), true) => {
+            return Err(at(attr)(
+                "`attr` and `html: true` cannot be combined".into(),
+            ));
+        }
+        (Some(attr), false) => {
+            Read::Attr(attr.value.split('|').map(|a| a.trim().to_owned()).collect())
+        }
+        (None, true) => Read::Html,
+        (None, false) => Read::Text,
+    };
+    let select = match &full.select {
+        Some(sel) => compile_selector(&sel.value).map_err(at(sel))?,
+        None => None,
+    };
+    if let Some(template) = &full.template {
+        check_template(&template.value, name).map_err(at(template))?;
+    }
+    Ok(FieldRule {
+        source: full
+            .select
+            .as_ref()
+            .map_or_else(|| ":scope".into(), |s| s.value.clone()),
+        scope,
+        select,
+        read,
+        regex: full.regex.as_ref().map(|r| r.value.0.clone()),
+        replace: full.replace.as_ref().map(|r| {
+            let RawReplace { pattern, with } = &r.value;
+            (
+                pattern.value.0.clone(),
+                with.as_ref().map_or_else(String::new, |w| w.value.clone()),
+            )
+        }),
+        template: full.template.as_ref().map(|t| t.value.clone()),
+    })
+}
+
+fn parse_scope(from: &str) -> Result<Scope, String> {
+    Ok(match from {
+        "card" => Scope::Card,
+        "next" => Scope::NextSibling,
+        "previous" => Scope::PreviousSibling,
+        "parent" => Scope::Parent,
+        other => match other.strip_prefix("closest ") {
             Some(sel) => Scope::Closest(Box::new(
                 compile_selector(sel)?.ok_or("`closest` needs a selector")?,
             )),
@@ -99,40 +168,36 @@ fn compile_full(full: &RawFieldFull) -> Result<FieldRule, String> {
                 ));
             }
         },
-    };
-    let read = match (&full.attr, full.html) {
-        (Some(_), true) => return Err("`attr` and `html: true` cannot be combined".into()),
-        (Some(attr), false) => Read::Attr(attr.split('|').map(|a| a.trim().to_owned()).collect()),
-        (None, true) => Read::Html,
-        (None, false) => Read::Text,
-    };
-    let regex = full
-        .regex
-        .as_deref()
-        .map(|r| Regex::new(r).map_err(|e| format!("invalid regex `{r}`: {e}")))
-        .transpose()?;
-    let replace = full
-        .replace
-        .as_ref()
-        .map(|RawReplace { pattern, with }| {
-            Regex::new(pattern)
-                .map(|re| (re, with.clone()))
-                .map_err(|e| format!("invalid replace pattern `{pattern}`: {e}"))
-        })
-        .transpose()?;
-    let select = match full.select.as_deref() {
-        Some(sel) => compile_selector(sel)?,
-        None => None,
-    };
-    Ok(FieldRule {
-        source: full.select.clone().unwrap_or_else(|| ":scope".into()),
-        scope,
-        select,
-        read,
-        regex,
-        replace,
-        template: full.template.clone(),
     })
+}
+
+/// A template fills known placeholders, on a field that takes templates.
+fn check_template(template: &str, field: &str) -> Result<(), String> {
+    if !TEMPLATE_FIELDS.contains(&field) {
+        return Err(format!(
+            "`template` applies to {} only, not to `{field}`",
+            TEMPLATE_FIELDS.join(", ")
+        ));
+    }
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let name = &after[..close];
+        if !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !TEMPLATE_NAMES.contains(&name)
+        {
+            let hint = super::did_you_mean(name, &TEMPLATE_NAMES)
+                .map_or_else(String::new, |h| format!(" — did you mean `{{{h}}}`?"));
+            return Err(format!(
+                "unknown placeholder `{{{name}}}` in the template (use {}){hint}",
+                TEMPLATE_NAMES.map(|n| format!("{{{n}}}")).join(" ")
+            ));
+        }
+        rest = &after[close + 1..];
+    }
+    Ok(())
 }
 
 /// Splits `"a.title@href"` into the selector and the attribute list. An `@` counts only
@@ -223,21 +288,36 @@ mod tests {
 
     #[test]
     fn structured_form() {
+        let text = |s: &str| Some(Text::new(s.into(), Position::default()));
         let raw = RawFieldFull {
-            select: Some("h2".into()),
-            from: Some("closest section".into()),
-            regex: Some(r"(\d+)".into()),
+            select: text("h2"),
+            from: text("closest section"),
             ..Default::default()
         };
-        let rule = FieldRule::compile(&RawField::Full(raw)).unwrap();
+        let rule = FieldRule::compile(&RawField::Full(Box::new(raw)), "title").unwrap();
         assert!(matches!(rule.scope, Scope::Closest(_)));
-        assert!(rule.regex.is_some());
 
         let raw = RawFieldFull {
-            attr: Some("href".into()),
-            html: true,
+            attr: text("href"),
+            html: Some(crate::config::spanned::Spanned::new(
+                true,
+                Position::default(),
+            )),
             ..Default::default()
         };
-        assert!(FieldRule::compile(&RawField::Full(raw)).is_err());
+        assert!(FieldRule::compile(&RawField::Full(Box::new(raw)), "title").is_err());
+    }
+
+    #[test]
+    fn templates_name_known_placeholders_on_fields_that_take_them() {
+        assert!(check_template("{title} ({author})", "summary").is_ok());
+        assert!(check_template("{not a placeholder}", "title").is_ok());
+        let err = check_template("{titel} x", "summary").unwrap_err();
+        assert!(
+            err.contains("unknown placeholder `{titel}`") && err.contains("did you mean `{title}`"),
+            "{err}"
+        );
+        let err = check_template("{title}", "link").unwrap_err();
+        assert!(err.contains("not to `link`"), "{err}");
     }
 }

@@ -6,10 +6,16 @@
 //! the first fetch. All problems are collected, not just the first.
 
 mod check;
+mod decode;
 mod error;
+mod fault;
 pub mod field;
+mod fingerprint;
+mod node;
 mod raw;
+mod spanned;
 mod units;
+mod value;
 mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -22,7 +28,7 @@ use url::Url;
 
 use crate::schedule::Schedule;
 
-pub use error::{ConfigError, ConfigErrors, Location, did_you_mean};
+pub use error::{ConfigError, ConfigErrors, ConfigWarning, Location, did_you_mean};
 pub use field::{FieldRule, Read, Scope};
 pub use units::{parse_duration, parse_size};
 
@@ -44,6 +50,8 @@ pub struct Config {
     pub path: PathBuf,
     pub settings: Settings,
     pub feeds: Vec<Feed>,
+    /// Valid but probably not meant (`check` prints them, `run` logs them).
+    pub warnings: Vec<ConfigWarning>,
 }
 
 /// Process-wide settings.
@@ -106,7 +114,7 @@ impl Feed {
     pub fn adhoc(url: Url) -> Feed {
         Feed {
             slug: "preview".into(),
-            fingerprint: fingerprint(&[url.as_str()]),
+            fingerprint: crate::digest::Digest::new().text(url.as_str()).hex(),
             url,
             title: None,
             description: None,
@@ -244,30 +252,32 @@ pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
 
 /// Checks configuration text; `path` is used in messages and to name the config.
 pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
-    let raw: raw::RawConfig = serde_saphyr::from_str(text).map_err(|e| {
-        let mut error = yaml::yaml_error(&e, path);
-        error.feed = yaml::feed_at_line(text, error.location.line);
-        ConfigErrors(vec![error])
+    let root = yaml::parse(text).map_err(|e| {
+        ConfigErrors(vec![ConfigError {
+            location: Location::new(path, e.at.line, e.at.column),
+            feed: yaml::feed_at_line(text, e.at.line),
+            message: e.message,
+        }])
     })?;
-    let mut config = check::Checker {
-        path,
-        errors: Vec::new(),
+    let (raw, faults) = decode::decode::<raw::RawConfig>(&root);
+    let mut checker = check::Checker::new(path);
+    for fault in &faults {
+        let worded = fault::word(fault, &root);
+        checker.error(worded.at, worded.feed.as_deref(), worded.message);
     }
-    .check(raw)?;
-    config.settings.resolve_paths(path);
-    Ok(config)
-}
-
-/// A short, stable digest (FNV-1a, 64 bit) of the given parts.
-fn fingerprint(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for byte in part.bytes().chain([0xff]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
+    let feeds_key = root
+        .entries()
+        .iter()
+        .find(|(key, _)| key.text() == Some("feeds"))
+        .map(|(key, _)| key.at);
+    match raw {
+        Some(raw) => {
+            let mut config = checker.check(raw, feeds_key)?;
+            config.settings.resolve_paths(path);
+            Ok(config)
         }
+        None => Err(checker.into_errors()),
     }
-    format!("{hash:016x}")
 }
 
 /// Feed names become file names: keep them simple and safe.

@@ -1,18 +1,27 @@
-//! The shape of feeds.yaml exactly as written, before any checking.
+//! The shape of feeds.yaml: every key, with the type of value it takes.
 //!
-//! Every struct denies unknown keys, so a typo is an error with its location rather than
-//! a silently ignored setting. Values that are checked later (URLs, selectors, zones,
-//! durations) are kept as `Spanned` strings so their errors can point at the line.
+//! These structs are the one declaration of the keys. Adding a key is adding a field
+//! here, `Option<Spanned<T>>` with `T` the value's type (`String`, `usize`, `bool`, or
+//! a checked type from `value.rs` such as `value::Duration`); the decoder then reports
+//! an unknown key, a value of the wrong type and a value that does not parse, each at
+//! its line, all in one run. `Spanned` keeps the position for the checks in `check.rs`.
+
+use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde_saphyr::Spanned;
-use std::fmt;
+
+use super::decode::keys_of;
+use super::spanned::Spanned;
+use super::value::{self, AtMost, Positive};
 
 pub type Text = Spanned<String>;
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping with `settings` and `feeds`"
+)]
 pub struct RawConfig {
     #[serde(default)]
     pub settings: RawSettings,
@@ -22,30 +31,33 @@ pub struct RawConfig {
 
 /// Defaults for every feed; the per-feed keys of the same name override them.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping of settings such as `base_url`"
+)]
 pub struct RawSettings {
     pub output_dir: Option<Text>,
     pub state_dir: Option<Text>,
     pub base_url: Option<Text>,
-    pub user_agent: Option<Text>,
-    pub concurrency: Option<Spanned<usize>>,
-    pub timeout: Option<Text>,
-    pub connect_timeout: Option<Text>,
-    pub max_body: Option<Text>,
-    pub per_host: Option<Spanned<usize>>,
-    pub host_delay: Option<Text>,
-    pub run_at_start: Option<bool>,
-    pub grace_period: Option<Text>,
+    pub user_agent: Option<Spanned<value::HeaderText>>,
+    pub concurrency: Option<Spanned<AtMost<256>>>,
+    pub timeout: Option<Spanned<Positive<value::Duration>>>,
+    pub connect_timeout: Option<Spanned<Positive<value::Duration>>>,
+    pub max_body: Option<Spanned<Positive<value::Size>>>,
+    pub per_host: Option<Spanned<AtMost<64>>>,
+    pub host_delay: Option<Spanned<value::Duration>>,
+    pub run_at_start: Option<Spanned<bool>>,
+    pub grace_period: Option<Spanned<value::Duration>>,
     // Per-feed defaults (see `RawFeedSettings`).
     pub schedule: Option<Text>,
-    pub timezone: Option<Text>,
+    pub timezone: Option<Spanned<value::Zone>>,
     pub formats: Option<Spanned<Vec<Text>>>,
-    pub max_items: Option<Spanned<usize>>,
+    pub max_items: Option<Spanned<Positive<usize>>>,
     pub max_history: Option<Spanned<usize>>,
-    pub keep: Option<Text>,
+    pub keep: Option<Spanned<value::Duration>>,
     pub summary_length: Option<Spanned<usize>>,
     pub min_title_length: Option<Spanned<usize>>,
-    pub stale_after: Option<Text>,
+    pub stale_after: Option<Spanned<value::Duration>>,
 }
 
 /// Keys that may appear in `settings` and in each feed, gathered from either.
@@ -55,14 +67,14 @@ pub struct RawSettings {
 #[derive(Debug, Default, Clone)]
 pub struct RawFeedSettings {
     pub schedule: Option<Text>,
-    pub timezone: Option<Text>,
+    pub timezone: Option<Spanned<value::Zone>>,
     pub formats: Option<Spanned<Vec<Text>>>,
-    pub max_items: Option<Spanned<usize>>,
+    pub max_items: Option<Spanned<Positive<usize>>>,
     pub max_history: Option<Spanned<usize>>,
-    pub keep: Option<Text>,
+    pub keep: Option<Spanned<value::Duration>>,
     pub summary_length: Option<Spanned<usize>>,
     pub min_title_length: Option<Spanned<usize>>,
-    pub stale_after: Option<Text>,
+    pub stale_after: Option<Spanned<value::Duration>>,
 }
 
 macro_rules! feed_settings_of {
@@ -101,7 +113,10 @@ pub enum RawFeedEntry {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a page URL or a mapping with `url`, `items`, `fields`, …"
+)]
 pub struct RawFeed {
     pub url: Option<Text>,
     pub title: Option<Text>,
@@ -109,25 +124,28 @@ pub struct RawFeed {
     pub items: Option<Text>,
     #[serde(default)]
     pub fields: RawFields,
-    pub date_format: Option<Text>,
+    pub date_format: Option<Spanned<value::DateFormat>>,
     #[serde(default)]
     pub include: Vec<Spanned<RawFilter>>,
     #[serde(default)]
     pub exclude: Vec<Spanned<RawFilter>>,
     // Overrides of `settings` (see `RawFeedSettings`).
     pub schedule: Option<Text>,
-    pub timezone: Option<Text>,
+    pub timezone: Option<Spanned<value::Zone>>,
     pub formats: Option<Spanned<Vec<Text>>>,
-    pub max_items: Option<Spanned<usize>>,
+    pub max_items: Option<Spanned<Positive<usize>>>,
     pub max_history: Option<Spanned<usize>>,
-    pub keep: Option<Text>,
+    pub keep: Option<Spanned<value::Duration>>,
     pub summary_length: Option<Spanned<usize>>,
     pub min_title_length: Option<Spanned<usize>>,
-    pub stale_after: Option<Text>,
+    pub stale_after: Option<Spanned<value::Duration>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping of fields (`title`, `link`, `date`, …) to selectors"
+)]
 pub struct RawFields {
     pub id: Option<Spanned<RawField>>,
     pub title: Option<Spanned<RawField>>,
@@ -142,41 +160,43 @@ pub struct RawFields {
 #[derive(Debug, Clone)]
 pub enum RawField {
     Short(String),
-    Full(RawFieldFull),
+    Full(Box<RawFieldFull>),
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a selector such as \"h3\" or \"a@href\", or a mapping with `select`, `attr`, …"
+)]
 pub struct RawFieldFull {
-    pub select: Option<String>,
-    pub attr: Option<String>,
-    #[serde(default)]
-    pub html: bool,
-    pub from: Option<String>,
-    pub regex: Option<String>,
-    pub replace: Option<RawReplace>,
-    pub template: Option<String>,
+    pub select: Option<Text>,
+    pub attr: Option<Text>,
+    pub html: Option<Spanned<bool>>,
+    pub from: Option<Text>,
+    pub regex: Option<Spanned<value::Pattern>>,
+    pub replace: Option<Spanned<RawReplace>>,
+    pub template: Option<Text>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping with `pattern` (a regex) and `with` (its replacement)"
+)]
 pub struct RawReplace {
-    pub pattern: String,
-    #[serde(default)]
-    pub with: String,
+    pub pattern: Spanned<value::Pattern>,
+    pub with: Option<Text>,
 }
 
 /// `include`/`exclude` entries: a regex matched against one field (default: title).
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a mapping with `field` (title, link, summary or author) and `regex`"
+)]
 pub struct RawFilter {
-    #[serde(default = "default_filter_field")]
-    pub field: String,
-    pub regex: String,
-}
-
-fn default_filter_field() -> String {
-    "title".to_owned()
+    pub field: Option<Text>,
+    pub regex: Spanned<value::Pattern>,
 }
 
 /// A YAML mapping kept in file order, with each key's location.
@@ -195,10 +215,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
         impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
             type Value = OrderedMap<V>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a mapping of feed names to feeds")
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(OrderedMap::default())
+                f.write_str("a mapping of feed names to pages")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut entries = Vec::new();
@@ -212,44 +229,60 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
     }
 }
 
+/// Reads a value that is either one line of text or a mapping of `T`'s keys.
+fn text_or_struct<'de, D, T, R>(
+    deserializer: D,
+    expecting: &'static str,
+    short: fn(String) -> R,
+    full: fn(T) -> R,
+) -> Result<R, D::Error>
+where
+    D: Deserializer<'de>,
+    T: de::DeserializeOwned,
+{
+    struct TextOrStruct<T, R> {
+        expecting: &'static str,
+        short: fn(String) -> R,
+        full: fn(T) -> R,
+    }
+    impl<'de, T: de::DeserializeOwned, R> Visitor<'de> for TextOrStruct<T, R> {
+        type Value = R;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<R, E> {
+            Ok((self.short)(v.to_owned()))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<R, A::Error> {
+            T::deserialize(de::value::MapAccessDeserializer::new(map)).map(self.full)
+        }
+    }
+    let visitor = TextOrStruct {
+        expecting,
+        short,
+        full,
+    };
+    deserializer.deserialize_struct("text or mapping", keys_of::<T>(), visitor)
+}
+
 impl<'de> Deserialize<'de> for RawFeedEntry {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EntryVisitor;
-        impl<'de> Visitor<'de> for EntryVisitor {
-            type Value = RawFeedEntry;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a page URL or a mapping with `url`, `items`, `fields`, …")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(RawFeedEntry::Url(v.to_owned()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                RawFeed::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(|feed| RawFeedEntry::Full(Box::new(feed)))
-            }
-        }
-        deserializer.deserialize_any(EntryVisitor)
+        text_or_struct(
+            deserializer,
+            "a page URL or a mapping with `url`, `items`, `fields`, …",
+            RawFeedEntry::Url,
+            |feed: RawFeed| RawFeedEntry::Full(Box::new(feed)),
+        )
     }
 }
 
 impl<'de> Deserialize<'de> for RawField {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FieldVisitor;
-        impl<'de> Visitor<'de> for FieldVisitor {
-            type Value = RawField;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(
-                    r#"a selector such as "h3", "a@href", or a mapping with `select`, `attr`, …"#,
-                )
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(RawField::Short(v.to_owned()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                RawFieldFull::deserialize(de::value::MapAccessDeserializer::new(map))
-                    .map(RawField::Full)
-            }
-        }
-        deserializer.deserialize_any(FieldVisitor)
+        text_or_struct(
+            deserializer,
+            "a selector such as \"h3\" or \"a@href\", or a mapping with `select`, `attr`, …",
+            RawField::Short,
+            |full: RawFieldFull| RawField::Full(Box::new(full)),
+        )
     }
 }

@@ -9,18 +9,19 @@ const EXAMPLE: &str = include_str!("../../examples/feeds.yaml");
 const README: &str = include_str!("../../README.md");
 const DEFAULT: &str = include_str!("../../feeds.yaml");
 
-/// The keys serde accepts at one level, read from the error for an unknown key there.
-fn keys_at(yaml_with_unknown_key: &str) -> Vec<String> {
-    let errors = parse(yaml_with_unknown_key, Path::new("probe.yaml")).unwrap_err();
-    let message = &errors.0[0].message;
-    let list = message
-        .split("expected one of: ")
-        .nth(1)
-        .unwrap_or_else(|| panic!("no key list in {message:?}"));
-    list.trim_end_matches(')')
-        .split(", ")
-        .map(str::to_owned)
-        .collect()
+/// Every level of feeds.yaml and the keys it accepts, as the raw structs declare them.
+fn levels() -> Vec<(&'static str, &'static [&'static str])> {
+    use super::decode::keys_of;
+    use super::raw::*;
+    vec![
+        ("top level", keys_of::<RawConfig>()),
+        ("settings", keys_of::<RawSettings>()),
+        ("feed", keys_of::<RawFeed>()),
+        ("fields", keys_of::<RawFields>()),
+        ("field mapping", keys_of::<RawFieldFull>()),
+        ("replace", keys_of::<RawReplace>()),
+        ("include/exclude", keys_of::<RawFilter>()),
+    ]
 }
 
 #[test]
@@ -28,32 +29,8 @@ fn example_config_is_valid_and_uses_every_key() {
     let config =
         parse(EXAMPLE, Path::new("examples/feeds.yaml")).expect("examples/feeds.yaml is valid");
     assert!(config.feeds.len() >= 3);
-    let levels = [
-        ("top level", "zzqq: 1\n"),
-        ("settings", "settings:\n  zzqq: 1\n"),
-        (
-            "feed",
-            "feeds:\n  a:\n    url: https://a.example/\n    zzqq: 1\n",
-        ),
-        (
-            "fields",
-            "feeds:\n  a:\n    url: https://a.example/\n    fields:\n      zzqq: 1\n",
-        ),
-        (
-            "field mapping",
-            "feeds:\n  a:\n    url: https://a.example/\n    fields:\n      title:\n        zzqq: 1\n",
-        ),
-        (
-            "replace",
-            "feeds:\n  a:\n    url: https://a.example/\n    fields:\n      title:\n        replace:\n          zzqq: 1\n",
-        ),
-        (
-            "include",
-            "feeds:\n  a:\n    url: https://a.example/\n    include:\n      - zzqq: 1\n",
-        ),
-    ];
-    for (level, probe) in levels {
-        let keys = keys_at(probe);
+    assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+    for (level, keys) in levels() {
         assert!(keys.len() > 1, "{level}: {keys:?}");
         for key in keys {
             assert!(
@@ -99,7 +76,7 @@ fn inherited_bad_default_is_reported_once() {
     assert!(
         errors.0[0]
             .to_string()
-            .starts_with("feeds.yaml:2:13: unknown time zone `Mars/Olympus`"),
+            .starts_with("feeds.yaml:2:13: settings.timezone: unknown time zone `Mars/Olympus`"),
         "{errors}"
     );
 }
@@ -142,4 +119,154 @@ fn slugs() {
     for bad in ["Fortune", "-a", "a b", "a/b", "", "ä"] {
         assert!(!is_valid_slug(bad), "{bad}");
     }
+}
+
+/// The errors for `yaml`, one `line:column: message` string each, in order.
+fn errors(yaml: &str) -> Vec<String> {
+    parse(yaml, Path::new("f.yaml"))
+        .expect_err("the config is invalid")
+        .0
+        .iter()
+        .map(|e| e.to_string().trim_start_matches("f.yaml:").to_owned())
+        .collect()
+}
+
+#[test]
+fn every_unknown_key_and_bad_value_is_reported_at_once_in_line_order() {
+    let yaml = "\
+feeds:
+  harbour:
+    url: https://example.com/
+    titel: Harbour
+    max_items: lots
+    itmes: article
+settings:
+  timout: 5s
+  run_at_start: yes
+";
+    assert_eq!(
+        errors(yaml),
+        [
+            "4:5: feed `harbour`: unknown key `titel` — did you mean `title`?",
+            "5:16: feed `harbour`: max_items: expected a whole number, not `lots`",
+            "6:5: feed `harbour`: unknown key `itmes` — did you mean `items`?",
+            "8:3: unknown key `timout` in `settings` — did you mean `timeout`?",
+            "9:17: settings.run_at_start: expected true or false, not `yes`",
+        ]
+    );
+}
+
+#[test]
+fn expectations_are_plain_words() {
+    let case = |key_and_value: &str| {
+        errors(&format!(
+            "feeds:\n  a:\n    url: https://a.example/\n    {key_and_value}\n"
+        ))
+        .join("\n")
+    };
+    assert!(
+        case("keep: forever").contains("keep: invalid duration `forever`"),
+        "{}",
+        case("keep: forever")
+    );
+    assert!(case("keep: [1d]").contains("keep: expected a duration like 30m or 2h, not a list"));
+    assert!(case("summary_length: -3").contains("expected a whole number, not `-3`"));
+    assert!(case("title: [a, b]").contains("title: expected text, not a list"));
+    assert!(case("formats: atom").contains("(for a list of one, write [atom])"));
+    assert!(case("include: {regex: x}").contains("include: expected a list, not a mapping"));
+    assert!(case("fields: h2").contains("fields: expected a mapping of fields"));
+    assert!(case("max_items: 0").contains("max_items: must be at least 1"));
+}
+
+#[test]
+fn a_regex_is_reported_at_its_own_line_and_only_once() {
+    let yaml = "feeds:\n  a:\n    url: https://a.example/\n    exclude:\n      - field: link\n        regex: \"(open\"\n";
+    assert_eq!(
+        errors(yaml),
+        ["6:16: feed `a`: exclude[1].regex: invalid regex `(open`: unclosed group"]
+    );
+    let yaml = "feeds:\n  a:\n    url: https://a.example/\n    fields:\n      author:\n        select: .by\n        replace: {pattern: \"[\", with: x}\n";
+    let errors = errors(yaml);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("7:28: feed `a`: fields.author.replace.pattern: invalid regex `[`"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_required_key_left_out_is_named() {
+    let yaml = "feeds:\n  a:\n    url: https://a.example/\n    include:\n      - field: title\n";
+    assert_eq!(errors(yaml), ["5:9: feed `a`: include[1]: missing `regex`"]);
+}
+
+#[test]
+fn repeated_keys_are_each_reported() {
+    let yaml = "feeds:\n  a: https://a.example/\n  b:\n    url: https://b.example/\n    url: https://c.example/\n  a: https://d.example/\n";
+    assert_eq!(
+        errors(yaml),
+        [
+            "5:5: feed `b`: duplicate key `url`: already given at line 4; each key may appear once",
+            "6:3: feed `a`: duplicate feed name: `a` is already defined at line 2",
+        ]
+    );
+}
+
+#[test]
+fn feeds_written_as_a_list_or_left_empty_say_how_to_fix_it() {
+    let list = errors("feeds:\n  - a: https://a.example/\n");
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert!(list[0].starts_with("2:3: feeds: expected a mapping of feed names to pages, not a list: write each feed as `name: URL`"), "{list:?}");
+    assert_eq!(
+        errors("settings:\n  base_url: https://f.example/\nfeeds:\n"),
+        ["3:1: `feeds` is empty: add a feed below it, e.g. `  my-news: https://example.com/news/`"]
+    );
+    assert!(errors("settings: {}\n")[0].contains("no feeds: add a `feeds:` mapping"));
+    assert!(errors("# nothing yet\n")[0].contains("no feeds"));
+    assert!(
+        errors("- a\n- b\n")[0]
+            .contains("the file must be a mapping with `settings:` and `feeds:`, not a list")
+    );
+}
+
+#[test]
+fn values_keep_their_spelling_and_quotes_do_not_change_numbers() {
+    let yaml = "feeds:\n  a:\n    url: https://a.example/\n    title: 1.10\n    description: 0x1F\n    max_items: \"7\"\n    summary_length: 010\n";
+    let config = parse(yaml, Path::new("f.yaml")).unwrap();
+    let feed = &config.feeds[0];
+    assert_eq!(feed.title.as_deref(), Some("1.10"));
+    assert_eq!(feed.description.as_deref(), Some("0x1F"));
+    assert_eq!((feed.max_items, feed.summary_length), (7, 10));
+}
+
+#[test]
+fn empty_sections_and_anchors_are_fine() {
+    let yaml = "settings:\ndefaults: &common\n  max_items: 9\nfeeds:\n  a:\n    url: https://a.example/\n    fields:\n    include:\n";
+    // `defaults` is not a key: anchors live inside the keys scrapefeed knows.
+    assert!(errors(yaml)[0].contains("unknown key `defaults` at the top level"));
+    let yaml = "settings:\nfeeds:\n  a: &page\n    url: https://a.example/\n    max_items: 9\n  b:\n    <<: *page\n    url: https://b.example/\n";
+    let config = parse(yaml, Path::new("f.yaml")).unwrap();
+    assert_eq!(config.feeds[1].max_items, 9);
+    assert_eq!(config.feeds[1].url.as_str(), "https://b.example/");
+}
+
+#[test]
+fn a_flood_of_errors_is_bounded() {
+    let mut yaml = String::from("feeds:\n");
+    for i in 0..1000 {
+        yaml.push_str(&format!(
+            "  f{i}:\n    url: https://a.example/\n    max_items: x{i}\n"
+        ));
+    }
+    let errors = errors(&yaml);
+    assert!(
+        errors.len() >= super::decode::MAX_FAULTS && errors.len() < 2 * super::decode::MAX_FAULTS,
+        "{}",
+        errors.len()
+    );
+    assert!(
+        errors[0].starts_with("4:16: feed `f0`: max_items"),
+        "{}",
+        errors[0]
+    );
 }

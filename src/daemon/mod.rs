@@ -237,7 +237,10 @@ impl Daemon {
                     errors.0.len()
                 );
             }
-            Ok(new) => self.apply(new),
+            Ok(new) => {
+                new.warnings.iter().for_each(|w| tracing::warn!("{w}"));
+                self.apply(new);
+            }
         }
         notify::ready(&self.status_line());
     }

@@ -199,3 +199,80 @@ feeds:
         "the valid feed has no error\n{run}"
     );
 }
+
+#[test]
+fn every_misspelt_key_and_wrong_value_in_one_run_in_line_order() {
+    let yaml = "settings:
+  base_url: https://feeds.example.org/
+  run_at_start: yes
+feeds:
+  harbour-economy:
+    url: https://example.com/economy/
+    titel: Economy
+    itmes: article.card
+    max_item: 5
+    max_items: lots
+  harbour-tech:
+    url: https://example.com/tech/
+    keep: 3 dayz
+    include:
+      - regex: \"(unclosed\"
+";
+    let project = Project::new(yaml);
+    let run = project.run(&["check"]);
+    run.expect_code(2);
+    let expected = [
+        (
+            "yes",
+            "",
+            "settings.run_at_start: expected true or false, not `yes`",
+        ),
+        (
+            "titel",
+            "harbour-economy",
+            "unknown key `titel` — did you mean `title`?",
+        ),
+        (
+            "itmes",
+            "harbour-economy",
+            "unknown key `itmes` — did you mean `items`?",
+        ),
+        (
+            "max_item:",
+            "harbour-economy",
+            "unknown key `max_item` — did you mean `max_items`?",
+        ),
+        (
+            "lots",
+            "harbour-economy",
+            "max_items: expected a whole number, not `lots`",
+        ),
+        (
+            "3 dayz",
+            "harbour-tech",
+            "keep: invalid duration `3 dayz`: unknown unit `dayz`",
+        ),
+        (
+            "\"(unclosed",
+            "harbour-tech",
+            "include[1].regex: invalid regex `(unclosed`",
+        ),
+    ];
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        expected.len() + 1,
+        "one line per error and a count\n{run}"
+    );
+    for ((marker, feed, message), line) in expected.iter().zip(&lines) {
+        let (at_line, column) = locate(yaml, marker);
+        let feed = if feed.is_empty() {
+            String::new()
+        } else {
+            format!("feed `{feed}`: ")
+        };
+        let want = format!("feeds.yaml:{at_line}:{column}: {feed}{message}");
+        assert!(line.contains(&want), "expected `{want}`\n{run}");
+    }
+    assert!(lines[expected.len()].starts_with("7 error(s) in "), "{run}");
+}
