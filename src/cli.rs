@@ -1,8 +1,8 @@
-//! Command-line interface definitions.
+//! Command-line interface definitions (clap), and what `--log-level` means.
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -14,9 +14,10 @@ pub struct Cli {
     /// The configuration file.
     #[arg(long, global = true, env = "SCRAPEFEED_CONFIG", default_value = crate::config::DEFAULT_PATH)]
     pub config: PathBuf,
-    /// Log level (error, warn, info, debug, trace); RUST_LOG overrides it.
-    #[arg(long, global = true, default_value = "info")]
-    pub log_level: String,
+    /// How much scrapefeed logs (other crates log warnings and errors only); RUST_LOG,
+    /// when set, decides instead.
+    #[arg(long, global = true, value_enum, default_value_t = LogLevel::Info)]
+    pub log_level: LogLevel,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -30,16 +31,26 @@ pub enum Command {
         /// One pass over the feeds, then exit (non-zero if any feed failed).
         #[arg(long)]
         once: bool,
-        /// Only these feeds (with --once).
+        /// Only these feeds (with --once; the daemon always runs every feed in
+        /// feeds.yaml).
         feeds: Vec<String>,
     },
     /// Fetch a feed's page (or any URL or local file) and show the items it would get.
     Preview {
         /// A feed name from feeds.yaml, a URL, or a path to a saved page.
         target: String,
-        /// How many items to show.
+        /// How many items to show (--json shows them all).
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        /// Show each item's author, image and summary too.
+        #[arg(long, conflicts_with = "json")]
+        long: bool,
+        /// Print every item with every field as JSON.
+        #[arg(long)]
+        json: bool,
+        /// For a saved page: the URL it was saved from (default: its canonical link).
+        #[arg(long)]
+        url: Option<String>,
     },
     /// Find the article cards on a page and print a ready-to-paste feeds.yaml entry.
     Suggest {
@@ -55,4 +66,46 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `--log-level`: the most detailed messages scrapefeed writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
+pub enum LogLevel {
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    /// The filter for `--log-level`: this level for scrapefeed's own messages, and
+    /// at most warnings from the crates it uses (html5ever alone writes thousands of
+    /// debug lines per page).
+    pub fn filter(self) -> String {
+        let word = |level: LogLevel| match level {
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+            LogLevel::Trace => "trace",
+        };
+        format!(
+            "{},scrapefeed={}",
+            word(self.min(LogLevel::Warn)),
+            word(self)
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LogLevel;
+
+    #[test]
+    fn other_crates_never_log_more_than_warnings() {
+        assert_eq!(LogLevel::Debug.filter(), "warn,scrapefeed=debug");
+        assert_eq!(LogLevel::Info.filter(), "warn,scrapefeed=info");
+        assert_eq!(LogLevel::Error.filter(), "error,scrapefeed=error");
+    }
 }

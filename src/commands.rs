@@ -34,13 +34,10 @@ pub fn check(path: &Path) -> u8 {
                 0 => String::new(),
                 n => format!(", {n} warning(s)"),
             };
-            println!(
-                "{}: OK, {} feed(s){warnings}",
+            let mut text = format!(
+                "{}: OK, {} feed(s){warnings}\nstore: {}; feeds written to {}\n",
                 path.display(),
-                config.feeds.len()
-            );
-            println!(
-                "store: {}; feeds written to {}",
+                config.feeds.len(),
                 config
                     .settings
                     .state_dir
@@ -49,22 +46,43 @@ pub fn check(path: &Path) -> u8 {
                 config.settings.output_dir.display()
             );
             if detected > 0 {
-                println!(
-                    "{detected} feed(s) without `items` find their cards automatically (see them with `scrapefeed preview FEED`)"
-                );
+                text.push_str(&format!(
+                    "{detected} feed(s) without `items` find their cards automatically (see them with `scrapefeed preview FEED`)\n"
+                ));
             }
             if config.settings.base_url.is_none() {
-                println!(
-                    "note: settings.base_url is not set; feeds will have no self link (feed validators warn about that)"
+                text.push_str(
+                    "note: settings.base_url is not set; feeds will have no self link (feed validators warn about that)\n",
                 );
             }
-            EXIT_OK
+            match out(&text) {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    EXIT_FAILED
+                }
+            }
         }
         Err(errors) => {
             eprintln!("{errors}");
             eprintln!("{} error(s) in {}", errors.0.len(), path.display());
             EXIT_CONFIG
         }
+    }
+}
+
+/// Writes a command's output to stdout. A reader that stops early (`status | head -1`)
+/// ends the output quietly — no "Broken pipe", no panic — and the command exits with
+/// the status it would have had; any other write error is an error.
+fn out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.context("writing to stdout"),
     }
 }
 
@@ -105,52 +123,115 @@ pub async fn run_once(config: Config, only: &[String]) -> anyhow::Result<u8> {
     let reports = pass::run_pass(&ctx, only).await;
     let mut failed = 0;
     for report in &reports {
-        println!("{}", pass::summary_line(report));
+        out(&format!("{}\n", pass::summary_line(report)))?;
         failed += usize::from(report.result.is_err());
     }
     Ok(if failed == 0 { EXIT_OK } else { EXIT_FAILED })
 }
 
+/// How `preview` was asked to show its items.
+#[derive(Debug, Clone)]
+pub struct PreviewArgs {
+    /// A feed name, a URL or a saved page.
+    pub target: String,
+    pub limit: usize,
+    pub long: bool,
+    pub json: bool,
+    /// For a saved page: the URL it was saved from.
+    pub saved_from: Option<String>,
+}
+
 /// `preview FEED|URL|FILE`.
-pub async fn preview(config_path: &Path, target: &str, limit: usize) -> anyhow::Result<u8> {
+pub async fn preview(config_path: &Path, args: &PreviewArgs) -> anyhow::Result<u8> {
+    let target = args.target.as_str();
     let config = if config_path.exists() {
         Some(config::load(config_path))
     } else {
         None
     };
-    let feed = match config
+    let configured = match config
         .as_ref()
         .map(|c| c.as_ref().map(|c| c.feed(target).cloned()))
     {
-        Some(Ok(Some(feed))) => feed,
-        _ => Feed::adhoc(target_url(target)?),
+        Some(Ok(Some(feed))) => Some(feed),
+        _ => None,
     };
+    if let (Some(feed), Some(_)) = (&configured, &args.saved_from) {
+        anyhow::bail!(
+            "--url is for a saved page; feed `{}` is read from its own URL ({})",
+            feed.slug,
+            feed.url
+        );
+    }
+    let is_feed = configured.is_some();
+    let feed = match configured {
+        Some(feed) => feed,
+        None => Feed::adhoc(target_url(target)?),
+    };
+    let saved_from = args
+        .saved_from
+        .as_deref()
+        .map(Url::parse)
+        .transpose()
+        .context("--url")?;
     let settings = match &config {
         Some(Ok(config)) => config.settings.clone(),
         _ => config::Settings::default(),
     };
     // Show what the daemon would use: the detection it remembers, if it ran before.
     // (The store is only read, and only if it exists: preview writes nothing.)
-    let remembered = match (&config, &feed.items) {
-        (Some(Ok(_)), None) => remembered_detection(&settings.state_dir, &feed.slug),
+    let remembered = match (is_feed, &feed.items) {
+        (true, None) => remembered_detection(&settings.state_dir, &feed.slug),
         _ => None,
     };
     let fetcher = Fetcher::new(&settings)?;
+    tracing::debug!(feed = %feed.slug, "fetching {}", feed.url);
     let page = match fetcher.fetch(&feed.url, None).await? {
         Fetched::Page(page) => page,
         Fetched::NotModified => anyhow::bail!("unexpected 304 for an unconditional request"),
     };
-    let extraction = extract::extract(
-        &feed,
-        &page.html,
-        &PageInfo {
-            url: &page.url,
+    let (extraction, page_url) = tokio::task::spawn_blocking(move || {
+        let doc = extract::parse_document(&page.html);
+        // A feed reads its page as the daemon does; a page given on the command line
+        // may be a saved copy whose links belong to the site it came from.
+        let page_url = if is_feed {
+            page.url
+        } else {
+            saved_page_url(&doc, page.url, saved_from)
+        };
+        let info = PageInfo {
+            url: &page_url,
             fetched_at: page.fetched_at,
-        },
-        remembered.as_ref(),
-    )?;
-    print!("{}", preview::table(&extraction, limit));
+        };
+        extract::extract_document(&feed, &doc, &info, remembered.as_ref())
+            .map(|extraction| (extraction, page_url))
+    })
+    .await??;
+    if args.json {
+        let report = preview::report(&extraction, page_url.as_str());
+        out(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
+    } else {
+        let form = if args.long {
+            preview::Form::Long
+        } else {
+            preview::Form::Table
+        };
+        out(&preview::text(&extraction, form, args.limit))?;
+    }
     Ok(EXIT_OK)
+}
+
+/// The URL a page's links resolve against: for a saved copy (a `file:` URL), the URL
+/// it was saved from (`--url`, else its canonical link), since its links belong to
+/// that site; any other page's own URL.
+fn saved_page_url(doc: &scraper::Html, page_url: Url, saved_from: Option<Url>) -> Url {
+    match saved_from {
+        Some(url) => url,
+        None if page_url.scheme() == "file" => {
+            crate::suggest::canonical_url(doc).unwrap_or(page_url)
+        }
+        None => page_url,
+    }
 }
 
 /// The detection the store remembers for a feed, read without changing anything.
@@ -188,18 +269,11 @@ pub async fn suggest(
     let saved_from = saved_from.map(Url::parse).transpose().context("--url")?;
     let report = tokio::task::spawn_blocking(move || {
         let doc = extract::parse_document(&page.html);
-        // A saved page's links belong to the site it came from, not to the file.
-        let page_url = match saved_from {
-            Some(url) => url,
-            None if page.url.scheme() == "file" => {
-                crate::suggest::canonical_url(&doc).unwrap_or(page.url)
-            }
-            None => page.url,
-        };
+        let page_url = saved_page_url(&doc, page.url, saved_from);
         crate::suggest::report(&doc, &page_url, page.fetched_at)
     })
     .await?;
-    print!("{report}");
+    out(&report.to_string())?;
     Ok(EXIT_OK)
 }
 
@@ -238,15 +312,26 @@ pub fn status(config_path: &Path, json: bool) -> anyhow::Result<u8> {
         chrono::Utc::now(),
     )?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&status)?);
+        out(&format!("{}\n", serde_json::to_string_pretty(&status)?))?;
     } else {
-        print!("{}", crate::status::table(&status));
+        out(&crate::status::table(&status))?;
     }
     Ok(if status.feeds.iter().all(|r| r.healthy) {
         EXIT_OK
     } else {
         EXIT_FAILED
     })
+}
+
+/// `run NAME…` without `--once` is refused: the daemon owns the store and runs every
+/// feed in feeds.yaml (a daemon for some feeds would silently stop the others, and no
+/// second process may run beside it).
+pub fn daemon_takes_no_names(names: &[String]) -> u8 {
+    eprintln!(
+        "`scrapefeed run` runs every feed in feeds.yaml on its schedule and takes no feed names; for one pass over these feeds: scrapefeed run --once {}",
+        names.join(" ")
+    );
+    EXIT_CONFIG
 }
 
 /// `run`: the daemon, until SIGTERM/SIGINT.

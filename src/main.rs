@@ -5,12 +5,12 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use scrapefeed::cli::{Cli, Command};
+use scrapefeed::cli::{Cli, Command, LogLevel};
 use scrapefeed::commands;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(&cli.log_level);
+    init_logging(cli.log_level);
     // Blocking work (parsing, SQLite, file writes) gets one thread per core: more would
     // only queue for the same cores, and each extra thread keeps its own malloc arena
     // (measured: 60 MiB peak with tokio's default of 512 threads, 36 MiB with 2).
@@ -35,12 +35,28 @@ fn main() -> ExitCode {
                 Ok(config) => commands::run_once(config, &feeds).await,
                 Err(code) => Ok(code),
             },
+            Command::Run { once: false, feeds } if !feeds.is_empty() => {
+                Ok(commands::daemon_takes_no_names(&feeds))
+            }
             Command::Run { once: false, .. } => match commands::load(&cli.config) {
                 Ok(config) => commands::run_daemon(&cli.config, config).await,
                 Err(code) => Ok(code),
             },
-            Command::Preview { target, limit } => {
-                commands::preview(&cli.config, &target, limit).await
+            Command::Preview {
+                target,
+                limit,
+                long,
+                json,
+                url,
+            } => {
+                let args = commands::PreviewArgs {
+                    target,
+                    limit,
+                    long,
+                    json,
+                    saved_from: url,
+                };
+                commands::preview(&cli.config, &args).await
             }
             Command::Suggest { target, url } => {
                 commands::suggest(&cli.config, &target, url.as_deref()).await
@@ -58,10 +74,18 @@ fn main() -> ExitCode {
 }
 
 /// Logs go to stderr; under systemd (JOURNAL_STREAM set) without our own timestamps,
-/// since journald adds its own.
-fn init_logging(level: &str) {
+/// since journald adds its own. A non-empty RUST_LOG replaces `--log-level`'s filter;
+/// one that does not parse is reported and `--log-level` is used.
+fn init_logging(level: LogLevel) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(directives) if !directives.trim().is_empty() => EnvFilter::try_new(&directives)
+            .unwrap_or_else(|e| {
+                eprintln!("warning: RUST_LOG={directives:?} is not a valid filter ({e}); using --log-level");
+                EnvFilter::new(level.filter())
+            }),
+        _ => EnvFilter::new(level.filter()),
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

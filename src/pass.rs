@@ -25,7 +25,13 @@ pub async fn run_pass(ctx: &Context, only: &[String]) -> Vec<Report> {
 
 /// The summary line of a report.
 pub fn summary_line(report: &Report) -> String {
-    let secs = report.elapsed.as_secs_f64();
+    let secs = report.working.as_secs_f64();
+    let queued = report.queued.as_secs_f64();
+    let secs = if queued >= 0.01 {
+        format!("{secs:.2}s, after {queued:.2}s in the queue")
+    } else {
+        format!("{secs:.2}s")
+    };
     match &report.result {
         Ok(Outcome::Updated {
             on_page,
@@ -46,16 +52,16 @@ pub fn summary_line(report: &Report) -> String {
                 String::new()
             };
             format!(
-                "{:<24} ok      {on_page} on page, {new} new, {total} stored{skipped}; {files} ({secs:.2}s)",
+                "{:<24} ok      {on_page} on page, {new} new, {total} stored{skipped}; {files} ({secs})",
                 report.slug
             )
         }
         Ok(Outcome::NotModified) => format!(
-            "{:<24} ok      not modified (304), nothing to do ({secs:.2}s)",
+            "{:<24} ok      not modified (304), nothing to do ({secs})",
             report.slug
         ),
         Err(error) => format!(
-            "{:<24} FAILED  {error}; {} ({secs:.2}s)",
+            "{:<24} FAILED  {error}; {} ({secs})",
             report.slug,
             if report.has_files {
                 "previous files kept"

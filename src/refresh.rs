@@ -70,7 +70,12 @@ pub enum Outcome {
 pub struct Report {
     pub slug: String,
     pub result: Result<Outcome, RefreshError>,
-    pub elapsed: Duration,
+    /// Time spent waiting for a turn before the request went out: for a `concurrency`
+    /// slot (in the daemon) and at the host (`per_host`, `host_delay`).
+    pub queued: Duration,
+    /// Time from the request going out to the end: the server, parsing, the store,
+    /// the files.
+    pub working: Duration,
     /// Whether the feed has files from an earlier refresh (which a failure leaves as
     /// they are).
     pub has_files: bool,
@@ -102,7 +107,8 @@ impl Context {
 /// Runs one refresh and records its outcome in the store.
 pub async fn refresh(ctx: &Context, feed: &Feed) -> Report {
     let started = Instant::now();
-    let result = refresh_inner(ctx, feed).await;
+    let mut queued = Duration::ZERO;
+    let result = refresh_inner(ctx, feed, &mut queued).await;
     if let Err(error) = &result {
         let store = ctx.store.clone();
         let (slug, message) = (feed.slug.clone(), error.to_string());
@@ -126,11 +132,17 @@ pub async fn refresh(ctx: &Context, feed: &Feed) -> Report {
             .iter()
             .any(|&f| ctx.config.output_path(feed, f).exists()),
         result,
-        elapsed: started.elapsed(),
+        working: started.elapsed().saturating_sub(queued),
+        queued,
     }
 }
 
-async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshError> {
+/// The refresh itself; `queued` receives the time its request waited for the host.
+async fn refresh_inner(
+    ctx: &Context,
+    feed: &Feed,
+    queued: &mut Duration,
+) -> Result<Outcome, RefreshError> {
     let store = ctx.store.clone();
     let (slug, fingerprint, url) = (
         feed.slug.clone(),
@@ -152,7 +164,15 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
         .all(|&f| ctx.config.output_path(feed, f).exists());
     let files_current = outputs_exist && record.published == record.digest;
     let validators = (files_current && !record.validators.is_empty()).then_some(&record.validators);
-    let mut page = match ctx.fetcher.fetch(&feed.url, validators).await? {
+    tracing::debug!(
+        feed = %feed.slug,
+        conditional = validators.is_some(),
+        "fetching {}",
+        feed.url
+    );
+    let (fetched, waited) = ctx.fetcher.fetch_timed(&feed.url, validators).await;
+    *queued = waited;
+    let mut page = match fetched? {
         Fetched::NotModified => {
             let store = ctx.store.clone();
             let slug = feed.slug.clone();
@@ -168,6 +188,15 @@ async fn refresh_inner(ctx: &Context, feed: &Feed) -> Result<Outcome, RefreshErr
     // The HTML moves into extraction: a page is held once, never copied.
     let html = std::mem::take(&mut page.html);
     let extraction = extract_page(ctx, feed, html, &page, remembered).await?;
+    tracing::debug!(
+        feed = %feed.slug,
+        status = page.status,
+        bytes = page.bytes,
+        cards = extraction.cards,
+        items = extraction.items.len(),
+        "page read; cards: {}",
+        extraction.card_source
+    );
     // A page with a quarter of its usual cards or fewer is refused as broken, until
     // it has looked like that on SHORT_RUNS refreshes in a row (other failures, such
     // as an outage, neither count nor break the run): then it is the page now.

@@ -167,11 +167,15 @@ impl Daemon {
         let shutdown = self.shutdown.clone();
         let handle = self.tasks.spawn(async move {
             // A refresh still waiting for a slot when shutdown begins never starts.
+            let asked = std::time::Instant::now();
             let _permit = tokio::select! {
                 permit = limit.acquire_owned() => permit,
                 () = shutdown.cancelled() => return None,
             };
-            Some(refresh::refresh(&ctx, &feed).await)
+            let waited = asked.elapsed();
+            let mut report = refresh::refresh(&ctx, &feed).await;
+            report.queued += waited;
+            Some(report)
         });
         self.task_feeds.insert(handle.id(), slug);
     }
@@ -315,10 +319,13 @@ impl Daemon {
     }
 }
 
-/// One line per refresh: feed, new/total items, duration, HTTP status or 304.
+/// One line per refresh: feed, new/total items, HTTP status or 304, the time it took
+/// (`ms`) and, apart, the time it waited for its turn (`queued_ms`: a `concurrency`
+/// slot and the host's `per_host`/`host_delay`), and the next run.
 fn log_report(report: &Report, next: Option<DateTime<Utc>>) {
     let next = next.map_or_else(String::new, |t| t.format("%Y-%m-%d %H:%M:%S").to_string());
-    let ms = report.elapsed.as_millis();
+    let ms = report.working.as_millis();
+    let queued_ms = report.queued.as_millis();
     match &report.result {
         Ok(Outcome::Updated {
             new,
@@ -327,13 +334,13 @@ fn log_report(report: &Report, next: Option<DateTime<Utc>>) {
             written,
             ..
         }) => {
-            tracing::info!(feed = %report.slug, new, total, status, written, ms, next = %next, "refreshed");
+            tracing::info!(feed = %report.slug, new, total, status, written, ms, queued_ms, next = %next, "refreshed");
         }
         Ok(Outcome::NotModified) => {
-            tracing::info!(feed = %report.slug, status = 304, ms, next = %next, "not modified")
+            tracing::info!(feed = %report.slug, status = 304, ms, queued_ms, next = %next, "not modified")
         }
         Err(error) => {
-            tracing::warn!(feed = %report.slug, ms, next = %next, "refresh failed: {error}")
+            tracing::warn!(feed = %report.slug, ms, queued_ms, next = %next, "refresh failed: {error}")
         }
     }
 }

@@ -6,7 +6,7 @@
 pub mod charset;
 pub mod host;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
@@ -123,10 +123,32 @@ impl Fetcher {
         url: &Url,
         validators: Option<&Validators>,
     ) -> Result<Fetched, FetchError> {
+        self.fetch_timed(url, validators).await.0
+    }
+
+    /// [`Fetcher::fetch`], also saying how long the request waited for its turn at the
+    /// host (`per_host`, `host_delay`) before it went out — time that is not the
+    /// server's.
+    pub async fn fetch_timed(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+    ) -> (Result<Fetched, FetchError>, Duration) {
         if url.scheme() == "file" {
-            return self.read_file(url).await.map(Fetched::Page);
+            return (self.read_file(url).await.map(Fetched::Page), Duration::ZERO);
         }
+        let waiting = Instant::now();
         let _pass = self.hosts.enter(url.host_str().unwrap_or_default()).await;
+        let waited = waiting.elapsed();
+        (self.request(url, validators).await, waited)
+    }
+
+    /// One request, once it is this host's turn.
+    async fn request(
+        &self,
+        url: &Url,
+        validators: Option<&Validators>,
+    ) -> Result<Fetched, FetchError> {
         let mut request = self.client.get(url.clone());
         if let Some(v) = validators {
             if let Some(etag) = &v.etag {
