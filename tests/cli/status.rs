@@ -255,7 +255,7 @@ fn a_feed_failing_longer_than_stale_after_is_stale() {
     let server = TestServer::start();
     server.set("/down/", Reply::error(500));
     let project = Project::new(&format!(
-        "feeds:\n  down:\n    url: {}\n    stale_after: 2s\n{GRID_FEED_FIELDS}  patient:\n    url: {}\n    stale_after: 2d\n{GRID_FEED_FIELDS}",
+        "settings:\n  host_delay: 0s\nfeeds:\n  down:\n    url: {}\n    stale_after: 4s\n{GRID_FEED_FIELDS}  patient:\n    url: {}\n    stale_after: 2d\n{GRID_FEED_FIELDS}",
         server.url("/down/"),
         server.url("/down/"),
     ));
@@ -265,7 +265,9 @@ fn a_feed_failing_longer_than_stale_after_is_stale() {
     let since = first["health"]["since"].clone();
 
     // Past `stale_after` (counted from the first failure: it never succeeded).
-    std::thread::sleep(std::time::Duration::from_millis(3100));
+    // (Four seconds, so a busy machine cannot make the first check stale already:
+    // the store keeps whole seconds.)
+    std::thread::sleep(std::time::Duration::from_millis(5100));
     project.run(&["run", "--once"]).expect_code(1);
     let down = row_of(&project, "down");
     assert_eq!(down["health"]["state"], "stale", "{down:#}");
