@@ -11,27 +11,12 @@ use serde_json::Value;
 
 use crate::support::daemon::{Daemon, wait_until};
 use crate::support::{
-    Card, GRID_FEED_FIELDS, Project, Reply, TestServer, feed_row, finish, grid_page, status_json,
+    Card, GRID_FEED_FIELDS, Project, Reply, TestServer, feed_row, finish, grid_page,
+    harbour_stories, status_json,
 };
 
 fn three_stories() -> String {
-    grid_page(&[
-        Card::new(
-            "tide-gauge",
-            "New tide gauge installed at the pier",
-            Some("2024-11-20T10:00:00Z"),
-        ),
-        Card::new(
-            "lighthouse",
-            "Lighthouse open for visits this weekend",
-            Some("2024-11-19T10:00:00Z"),
-        ),
-        Card::new(
-            "fish-market",
-            "Fish market reopens after repairs",
-            Some("2024-11-18T10:00:00Z"),
-        ),
-    ])
+    grid_page(&harbour_stories())
 }
 
 /// Every file under `dir`, relative, sorted (an absent folder has none).

@@ -6,21 +6,12 @@
 //! reported apart.
 
 use crate::support::daemon::Daemon;
-use crate::support::{Card, GRID_FEED_FIELDS, Project, Reply, TestServer, finish, grid_page};
+use crate::support::{
+    GRID_FEED_FIELDS, Project, Reply, TestServer, finish, grid_page, harbour_stories,
+};
 
 fn stories() -> String {
-    grid_page(&[
-        Card::new(
-            "tide-gauge",
-            "New tide gauge installed at the pier",
-            Some("2024-11-20T10:00:00Z"),
-        ),
-        Card::new(
-            "lighthouse",
-            "Lighthouse open for visits this weekend",
-            Some("2024-11-19T10:00:00Z"),
-        ),
-    ])
+    grid_page(&harbour_stories()[..2])
 }
 
 fn harbour(server: &TestServer) -> Project {

@@ -11,7 +11,7 @@ pub mod project;
 pub mod server;
 pub mod status;
 
-pub use pages::{Card, GRID_FEED_FIELDS, fixture, grid_page, redesigned_page};
+pub use pages::{Card, GRID_FEED_FIELDS, fixture, grid_page, harbour_stories, redesigned_page};
 pub use project::{Project, Run, aged_snapshot, finish, next_second, parse_feed, snapshot};
 pub use server::{Reply, TestServer};
 pub use status::{feed_row, status_json};

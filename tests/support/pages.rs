@@ -59,6 +59,27 @@ impl Card {
     }
 }
 
+/// Three dated stories of the harbour section, newest first: the page many tests serve.
+pub fn harbour_stories() -> Vec<Card> {
+    vec![
+        Card::new(
+            "tide-gauge",
+            "New tide gauge installed at the pier",
+            Some("2024-11-20T10:00:00Z"),
+        ),
+        Card::new(
+            "lighthouse",
+            "Lighthouse open for visits this weekend",
+            Some("2024-11-19T10:00:00Z"),
+        ),
+        Card::new(
+            "fish-market",
+            "Fish market reopens after repairs",
+            Some("2024-11-18T10:00:00Z"),
+        ),
+    ]
+}
+
 /// A section page listing `cards` in order.
 pub fn grid_page(cards: &[Card]) -> String {
     let mut articles = String::new();
