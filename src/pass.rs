@@ -1,11 +1,13 @@
 //! One pass over the configured feeds (`run --once`): concurrent, bounded, and a
-//! summary line per feed. One feed's failure never stops the others.
+//! summary line per feed. One feed's failure never stops the others. After the pass
+//! the index page and the OPML list are brought up to date, once.
 
 use std::sync::Arc;
 
 use futures_util::stream::{self, StreamExt};
 
 use crate::config::Config;
+use crate::publish;
 use crate::refresh::{self, Context, Outcome, Report};
 
 /// Refreshes the named feeds (all when `only` is empty), at most `concurrency` at once.
@@ -16,11 +18,24 @@ pub async fn run_pass(ctx: &Context, only: &[String]) -> Vec<Report> {
         .iter()
         .filter(|f| only.is_empty() || only.iter().any(|name| name == &f.slug))
         .collect();
-    stream::iter(feeds)
+    let reports = stream::iter(feeds)
         .map(|feed| refresh::refresh(ctx, feed))
         .buffer_unordered(config.settings.concurrency)
         .collect()
-        .await
+        .await;
+    write_site(ctx).await;
+    reports
+}
+
+/// Brings `index.html` and `feeds.opml` up to date with every feed's state (off the
+/// async threads: it reads the store and writes files).
+pub async fn write_site(ctx: &Context) {
+    let (config, store) = (ctx.config.clone(), ctx.store.clone());
+    if let Err(e) =
+        tokio::task::spawn_blocking(move || publish::site::write_logged(&config, &store)).await
+    {
+        tracing::error!("writing the index page: {e}");
+    }
 }
 
 /// The summary line of a report.
@@ -41,10 +56,10 @@ pub fn summary_line(report: &Report) -> String {
             skipped_cards,
             ..
         }) => {
-            let files = if *written == 0 {
+            let files = if written.is_empty() {
                 "unchanged".to_owned()
             } else {
-                format!("{written} file(s) written")
+                format!("{} file(s) written", written.len())
             };
             let skipped = if *skipped_cards > 0 {
                 format!(", {skipped_cards} card(s) skipped")

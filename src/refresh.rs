@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use tokio::sync::Semaphore;
 
-use crate::config::{Config, Feed};
+use crate::config::{Config, Feed, Format};
 use crate::extract::auto::Choice;
 use crate::extract::{self, ExtractError, Extraction, PageInfo};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page};
-use crate::publish::{self, Channel, PublishError};
+use crate::publish::{self, Channel, PublishError, websub};
 use crate::store::{Merge, Store, StoreError};
 
 /// How many refreshes in a row must see far fewer cards than usual before the smaller
@@ -55,8 +55,8 @@ pub enum Outcome {
         updated: usize,
         /// Items in the feed's history.
         total: usize,
-        /// Files rewritten (0 when nothing changed).
-        written: usize,
+        /// The formats whose files were rewritten (none when nothing changed).
+        written: Vec<Format>,
         skipped_cards: usize,
         unparsed_dates: usize,
         status: u16,
@@ -216,13 +216,15 @@ async fn refresh_inner(
     // Everything the files show besides the entries; the version makes an upgrade
     // (which may render differently) count as a change.
     let meta = format!(
-        "{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
+        "{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}\u{1f}{:?}\u{1f}{}",
         channel.title,
         channel.description,
         channel.page_url,
         channel.base_url,
         channel.language,
         feed.formats,
+        channel.timezone,
+        channel.hub,
         env!("CARGO_PKG_VERSION")
     );
     let store = ctx.store.clone();
@@ -236,7 +238,7 @@ async fn refresh_inner(
     let detected = extraction.choice.as_ref().map(Choice::to_json);
     let published = record.published.clone();
     let validators = page.validators.clone();
-    blocking(&feed.slug, move || {
+    let outcome = blocking(&feed.slug, move || {
         let merged = store.merge(&Merge {
             slug: &feed_owned.slug,
             items: &extraction.items,
@@ -255,15 +257,14 @@ async fn refresh_inner(
         // the page's validators are recorded only once the files show it, so a crash
         // or a failed write in between makes the next refresh write them.
         let written = if outputs_exist && published.as_deref() == Some(merged.digest.as_str()) {
-            0
+            Vec::new()
         } else {
-            publish::publish(&config, &feed_owned, &channel, &merged.entries)?
-                .written
-                .len()
+            publish::publish(&config, &feed_owned, &channel, &merged.entries)?.written
         };
         store.record_published(
             &feed_owned.slug,
             &merged.digest,
+            &channel.title,
             &validators,
             page.fetched_at,
         )?;
@@ -278,7 +279,11 @@ async fn refresh_inner(
             status,
         })
     })
-    .await
+    .await?;
+    if let Outcome::Updated { written, .. } = &outcome {
+        websub::announce(&ctx.config, &ctx.fetcher, feed, written).await;
+    }
+    Ok(outcome)
 }
 
 /// Parses and extracts on the blocking pool, at most one page per core at a time.
@@ -352,6 +357,8 @@ fn channel(ctx: &Context, feed: &Feed, page: &Page, extraction: &Extraction) -> 
         base_url: ctx.config.settings.base_url.clone(),
         updated: page.fetched_at,
         language: extraction.language.clone(),
+        timezone: feed.timezone,
+        hub: ctx.config.settings.websub_hub.clone(),
     }
 }
 

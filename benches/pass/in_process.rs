@@ -38,7 +38,7 @@ impl Pass {
                     ok += 1;
                     on_page += p;
                     new += n;
-                    written += w;
+                    written += w.len();
                 }
                 Ok(Outcome::NotModified) => {
                     ok += 1;

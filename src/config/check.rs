@@ -110,6 +110,7 @@ impl<'a> Checker<'a> {
             }
             Some(url)
         });
+        let websub_hub = self.websub_hub(s.websub_hub.as_ref(), base_url.is_some());
         let d = Settings::default();
         Settings {
             output_dir: s
@@ -133,7 +134,23 @@ impl<'a> Checker<'a> {
             host_delay: or(&s.host_delay, d.host_delay),
             run_at_start: or(&s.run_at_start, d.run_at_start),
             grace_period: or(&s.grace_period, d.grace_period),
+            websub_hub,
         }
+    }
+
+    /// The hub must be an http(s) URL, and it is told the feeds' public URLs, so
+    /// `base_url` must be set too.
+    fn websub_hub(&mut self, text: Option<&Text>, has_base_url: bool) -> Option<Url> {
+        let text = text?;
+        let url = self.url(text, None, "websub_hub", &["http", "https"])?;
+        if !has_base_url {
+            self.error(
+                text.at,
+                None,
+                "websub_hub needs base_url: the hub is told each feed's public URL, which is made from it",
+            );
+        }
+        Some(url)
     }
 
     /// Per-feed defaults in `settings` are checked once here; a feed that inherits an
@@ -341,13 +358,14 @@ impl<'a> Checker<'a> {
             match name.value.trim().to_ascii_lowercase().as_str() {
                 "rss" => out.push(Format::Rss),
                 "atom" => out.push(Format::Atom),
+                "json" => out.push(Format::Json),
                 other => {
                     let hint = did_you_mean(other, &Format::ALL)
                         .map_or_else(String::new, |h| format!(" — did you mean `{h}`?"));
                     self.error(
                         name.at,
                         slug,
-                        format!("unknown format `{other}` (use rss or atom){hint}"),
+                        format!("unknown format `{other}` (use rss, atom or json){hint}"),
                     );
                 }
             }
@@ -356,7 +374,7 @@ impl<'a> Checker<'a> {
             self.error(
                 formats.at,
                 slug,
-                "`formats` is empty: name at least one of rss, atom",
+                "`formats` is empty: name at least one of rss, atom, json",
             );
         }
         out.sort();

@@ -75,6 +75,8 @@ pub struct Settings {
     pub run_at_start: bool,
     /// How long shutdown waits for refreshes in flight.
     pub grace_period: Duration,
+    /// The WebSub hub told about every change of a feed's files (needs `base_url`).
+    pub websub_hub: Option<Url>,
 }
 
 impl Default for Settings {
@@ -92,6 +94,7 @@ impl Default for Settings {
             host_delay: Duration::from_secs(1),
             run_at_start: true,
             grace_period: Duration::from_secs(30),
+            websub_hub: None,
         }
     }
 }
@@ -143,15 +146,38 @@ impl Feed {
 pub enum Format {
     Rss,
     Atom,
+    Json,
 }
 
 impl Format {
-    pub const ALL: [&str; 2] = ["rss", "atom"];
+    pub const ALL: [&str; 3] = ["rss", "atom", "json"];
+    /// Every format, in the order they are listed and linked.
+    pub const EVERY: [Format; 3] = [Format::Rss, Format::Atom, Format::Json];
 
+    /// The output file's extension; it names no other file scrapefeed writes.
     pub fn extension(self) -> &'static str {
         match self {
             Format::Rss => "xml",
             Format::Atom => "atom",
+            Format::Json => "json",
+        }
+    }
+
+    /// The media type readers and autodiscovery expect.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Rss => "application/rss+xml",
+            Format::Atom => "application/atom+xml",
+            Format::Json => "application/feed+json",
+        }
+    }
+
+    /// The format's name as people know it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Rss => "RSS",
+            Format::Atom => "Atom",
+            Format::Json => "JSON Feed",
         }
     }
 }

@@ -48,6 +48,7 @@ pub struct RawSettings {
     pub host_delay: Option<Spanned<value::Duration>>,
     pub run_at_start: Option<Spanned<bool>>,
     pub grace_period: Option<Spanned<value::Duration>>,
+    pub websub_hub: Option<Text>,
     // Per-feed defaults (see `RawFeedSettings`).
     pub schedule: Option<Text>,
     pub timezone: Option<Spanned<value::Zone>>,

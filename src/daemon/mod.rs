@@ -35,6 +35,9 @@ use reload::{ConfigDiff, ConfigWatch};
 const MAX_SLEEP: Duration = Duration::from_secs(60);
 /// How often feeds.yaml is checked for changes.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
+/// How long after a refresh finishes the index page and OPML list are written, so
+/// refreshes finishing together cause one write.
+const SITE_DELAY: Duration = Duration::from_secs(1);
 
 /// How the outside world steers the daemon.
 #[derive(Debug, Clone, Default)]
@@ -80,6 +83,8 @@ pub async fn run(
         task_feeds: HashMap::new(),
         failing: HashMap::new(),
         clock,
+        // At start, so the index lists every feed (new ones too) before any refresh.
+        site_due: Some(tokio::time::Instant::now()),
     };
     let now = daemon.clock.now();
     for feed in &daemon.config.feeds {
@@ -97,6 +102,9 @@ pub async fn run(
     daemon.run(&control).await;
     notify::stopping();
     daemon.drain(&control).await;
+    if daemon.site_due.is_some() {
+        crate::pass::write_site(&daemon.ctx).await;
+    }
     Ok(())
 }
 
@@ -113,6 +121,9 @@ struct Daemon {
     /// Feeds whose last refresh failed, with the error.
     failing: HashMap<String, String>,
     clock: Arc<dyn Clock>,
+    /// When the index page and OPML list are next written (after refreshes finish
+    /// or the configuration changes; coalesced by `SITE_DELAY`).
+    site_due: Option<tokio::time::Instant>,
 }
 
 impl Daemon {
@@ -138,6 +149,10 @@ impl Daemon {
                 }
                 _ = watchdog.tick() => notify::watchdog(),
                 Some(done) = self.tasks.join_next_with_id() => self.finished(done),
+                () = sleep_until(self.site_due), if self.site_due.is_some() => {
+                    self.site_due = None;
+                    crate::pass::write_site(&self.ctx).await;
+                }
                 () = tokio::time::sleep(sleep) => {}
             }
         }
@@ -194,6 +209,7 @@ impl Daemon {
         };
         let Some(slug) = slug else { return };
         self.plan.finished(&slug);
+        self.site_soon();
         if let Some(report) = report {
             // A server's Retry-After (429, 503) holds the feed back at least that long.
             if let Err(RefreshError::Fetch(FetchError::Status {
@@ -212,6 +228,12 @@ impl Daemon {
             };
         }
         notify::status(&self.status_line());
+    }
+
+    /// Asks for the index page and OPML list to be written shortly.
+    fn site_soon(&mut self) {
+        self.site_due
+            .get_or_insert_with(|| tokio::time::Instant::now() + SITE_DELAY);
     }
 
     fn status_line(&self) -> String {
@@ -284,6 +306,7 @@ impl Daemon {
             self.ctx.config = new.clone();
         }
         self.config = new;
+        self.site_soon();
         tracing::info!("reloaded {}: {}", self.path.display(), diff.summary());
     }
 
@@ -319,6 +342,14 @@ impl Daemon {
     }
 }
 
+/// Sleeps until `due` (forever when there is none; the caller guards that case).
+async fn sleep_until(due: Option<tokio::time::Instant>) {
+    match due {
+        Some(due) => tokio::time::sleep_until(due).await,
+        None => std::future::pending().await,
+    }
+}
+
 /// One line per refresh: feed, new/total items, HTTP status or 304, the time it took
 /// (`ms`) and, apart, the time it waited for its turn (`queued_ms`: a `concurrency`
 /// slot and the host's `per_host`/`host_delay`), and the next run.
@@ -334,6 +365,7 @@ fn log_report(report: &Report, next: Option<DateTime<Utc>>) {
             written,
             ..
         }) => {
+            let written = written.len();
             tracing::info!(feed = %report.slug, new, total, status, written, ms, queued_ms, next = %next, "refreshed");
         }
         Ok(Outcome::NotModified) => {

@@ -5,6 +5,7 @@
 
 pub mod charset;
 pub mod host;
+mod post;
 
 use std::time::{Duration, Instant};
 

@@ -2,10 +2,16 @@
 //!
 //! Every entry has an id, title, updated and an alternate link; the feed has an author
 //! (the site) so entries without one are still valid; images are `enclosure` links.
+//! An entry's summary is the page's summary (and image); without either, a link to
+//! the article named by its site — never the title repeated. Dates carry the feed's
+//! time-zone offset.
 
 use atom_syndication::{
     Content, Entry as AtomEntry, Feed, FixedDateTime, Generator, Link, Person, Text,
 };
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
 use url::Url;
 
 use super::{Channel, PublishError, html};
@@ -22,15 +28,18 @@ pub fn render(channel: &Channel, entries: &[Entry]) -> Result<Vec<u8>, PublishEr
     if let Some(url) = &self_url {
         links.push(link(url.as_str(), "self", Some("application/atom+xml")));
     }
+    if let Some(hub) = &channel.hub {
+        links.push(link(hub.as_str(), "hub", None));
+    }
     let feed = Feed {
         id: self_url.as_ref().unwrap_or(&channel.page_url).to_string(),
         lang: channel.language.clone(),
         title: Text::plain(channel.title.clone()),
         subtitle: Some(Text::plain(channel.description.clone())),
-        updated: fixed(channel.updated),
+        updated: fixed(channel, channel.updated),
         authors: vec![Person {
             name: channel.site_name(),
-            uri: Some(site_root(&channel.page_url)),
+            uri: channel.site_url().map(String::from),
             email: None,
             extensions: Default::default(),
         }],
@@ -42,7 +51,7 @@ pub fn render(channel: &Channel, entries: &[Entry]) -> Result<Vec<u8>, PublishEr
         }),
         entries: entries
             .iter()
-            .zip(distinct_updated(entries))
+            .zip(distinct_updated(channel, entries))
             .map(|(e, updated)| entry(channel, e, updated))
             .collect(),
         ..Feed::default()
@@ -61,24 +70,38 @@ pub fn render(channel: &Channel, entries: &[Entry]) -> Result<Vec<u8>, PublishEr
     Ok(out)
 }
 
-/// Atom readers (and the W3C validator) expect each entry's `updated` to differ; items
-/// that share a time (a date-only page date, say) are told apart by whole seconds,
-/// earlier for later entries, deterministically so unchanged feeds stay byte-identical.
-fn distinct_updated(entries: &[Entry]) -> Vec<chrono::DateTime<chrono::Utc>> {
-    let mut used = std::collections::HashSet::new();
-    entries
-        .iter()
-        .map(|e| {
-            let mut t = e.updated;
-            while !used.insert(t) {
-                t -= chrono::Duration::seconds(1);
-            }
-            t
-        })
-        .collect()
+/// The W3C validator warns when two entries share an `updated` value (and some
+/// readers take such entries for one). Entries that share a time — the same
+/// date-only page date, say — are told apart by whole seconds, never leaving the
+/// calendar day of that time in the feed's time zone: the oldest of the group keeps
+/// the real time and each newer one is a second later (so `updated` never precedes
+/// `published`, the page order is kept, and an item added to the top of the page
+/// leaves the others' times alone); at the end of the day it counts down from the
+/// real time instead. Deterministic, so unchanged feeds stay byte-identical. Only
+/// Atom `updated` is spread; `published` (and every other format) shows the page's
+/// date exactly.
+fn distinct_updated(channel: &Channel, entries: &[Entry]) -> Vec<DateTime<Utc>> {
+    let mut used = HashSet::new();
+    let mut times = vec![DateTime::<Utc>::MIN_UTC; entries.len()];
+    for (i, entry) in entries.iter().enumerate().rev() {
+        let t = entry.updated;
+        let local = channel.local(t);
+        let day = local.date_naive();
+        let same_day = |c: &DateTime<Utc>| channel.local(*c).date_naive() == day;
+        let later = (0..).map(|s| t + Duration::seconds(s));
+        let earlier = (1..).map(|s| t - Duration::seconds(s));
+        let pick = later
+            .take_while(same_day)
+            .chain(earlier.take_while(same_day))
+            .find(|c| !used.contains(c))
+            .unwrap_or(t);
+        used.insert(pick);
+        times[i] = pick;
+    }
+    times
 }
 
-fn entry(channel: &Channel, entry: &Entry, updated: chrono::DateTime<chrono::Utc>) -> AtomEntry {
+fn entry(channel: &Channel, entry: &Entry, updated: DateTime<Utc>) -> AtomEntry {
     let item = &entry.item;
     let mut links = vec![link(item.link.as_str(), "alternate", Some("text/html"))];
     if let Some(image) = &item.image {
@@ -87,8 +110,8 @@ fn entry(channel: &Channel, entry: &Entry, updated: chrono::DateTime<chrono::Utc
     AtomEntry {
         id: entry_id(channel, &item.id),
         title: Text::plain(item.title.clone()),
-        updated: fixed(updated),
-        published: Some(fixed(entry.published.min(updated))),
+        updated: fixed(channel, updated),
+        published: Some(fixed(channel, entry.published)),
         authors: item
             .author
             .iter()
@@ -100,11 +123,9 @@ fn entry(channel: &Channel, entry: &Entry, updated: chrono::DateTime<chrono::Utc
             })
             .collect(),
         links,
-        // Readers (and the validator) want some text for every entry: the title when
-        // the page gave no summary or image.
-        summary: Some(
-            html::body(entry).map_or_else(|| Text::plain(item.title.clone()), Text::html),
-        ),
+        summary: Some(Text::html(
+            html::body(entry).unwrap_or_else(|| html::link_body(entry)),
+        )),
         content: None::<Content>,
         ..AtomEntry::default()
     }
@@ -121,14 +142,6 @@ fn entry_id(channel: &Channel, id: &str) -> String {
             format!("tag:{host},2000:{}/{encoded}", channel.slug)
         }
     }
-}
-
-fn site_root(page: &Url) -> String {
-    let mut root = page.clone();
-    root.set_path("/");
-    root.set_query(None);
-    root.set_fragment(None);
-    root.to_string()
 }
 
 fn link(href: &str, rel: &str, mime_type: Option<&str>) -> Link {
@@ -154,6 +167,6 @@ fn image_type(url: &Url) -> Option<&'static str> {
     })
 }
 
-fn fixed(time: chrono::DateTime<chrono::Utc>) -> FixedDateTime {
-    time.fixed_offset()
+fn fixed(channel: &Channel, time: DateTime<Utc>) -> FixedDateTime {
+    channel.local(time).fixed_offset()
 }

@@ -1,17 +1,26 @@
 //! Publishing: a feed's entries become static feed files in `output_dir`.
 //!
-//! Each format renders to bytes in memory (`rss`, `atom`); `file` writes them atomically
-//! and only when they differ from what is on disk, so web servers' validators and
-//! readers' conditional requests keep working.
+//! Each format renders to bytes in memory (`rss`, `atom`, `json`) from the same
+//! entries and the same `Channel`, so the three always show the same items, ids,
+//! dates, images and authors; `file` writes them atomically and only when they differ
+//! from what is on disk, so web servers' validators and readers' conditional requests
+//! keep working. Beside the feeds, `site` keeps the folder's `index.html` and
+//! `feeds.opml` in step with the configured feeds and their health.
 
 pub mod atom;
 pub mod file;
 pub mod html;
+pub mod index;
+pub mod json;
+pub mod opml;
 pub mod rss;
+pub mod site;
+pub mod websub;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use url::Url;
 
 use crate::config::{Config, Feed, Format};
@@ -30,6 +39,8 @@ pub enum PublishError {
         format: &'static str,
         message: String,
     },
+    #[error("reading the feeds' state for the index page: {message}")]
+    Site { message: String },
 }
 
 /// What a feed says about itself.
@@ -46,6 +57,11 @@ pub struct Channel {
     pub updated: DateTime<Utc>,
     /// The language of the page (`en`, `de-DE`).
     pub language: Option<String>,
+    /// The feed's time zone: dates are written with its offset, so a page date
+    /// without a time shows its own calendar day in every format.
+    pub timezone: Tz,
+    /// The WebSub hub the feeds name (`settings.websub_hub`).
+    pub hub: Option<Url>,
 }
 
 impl Channel {
@@ -54,6 +70,24 @@ impl Channel {
         let base = self.base_url.as_ref()?;
         base.join(&format!("{}.{}", self.slug, format.extension()))
             .ok()
+    }
+
+    /// `time` in the feed's time zone, as every format writes it.
+    pub fn local(&self, time: DateTime<Utc>) -> DateTime<Tz> {
+        time.with_timezone(&self.timezone)
+    }
+
+    /// The root of the page's web site (`https://news.example.org/`); none for a
+    /// local file.
+    pub fn site_url(&self) -> Option<Url> {
+        if !matches!(self.page_url.scheme(), "http" | "https") {
+            return None;
+        }
+        let mut root = self.page_url.clone();
+        root.set_path("/");
+        root.set_query(None);
+        root.set_fragment(None);
+        Some(root)
     }
 
     /// The name of the site, used where a feed needs an author.
@@ -65,11 +99,11 @@ impl Channel {
     }
 }
 
-/// The files one publish wrote or left alone.
+/// The formats whose files one publish wrote or left alone.
 #[derive(Debug, Clone, Default)]
 pub struct Published {
-    pub written: Vec<PathBuf>,
-    pub unchanged: Vec<PathBuf>,
+    pub written: Vec<Format>,
+    pub unchanged: Vec<Format>,
 }
 
 /// Renders every configured format and writes the files that changed.
@@ -87,19 +121,21 @@ pub fn publish(
     let mut published = Published::default();
     for &format in &feed.formats {
         let bytes = render(format, channel, entries)?;
-        let path = config.output_path(feed, format);
-        let wrote =
-            file::write_if_changed(&path, &bytes).map_err(|source| PublishError::Write {
-                path: path.clone(),
-                source,
-            })?;
-        if wrote {
-            published.written.push(path);
+        if write(&config.output_path(feed, format), &bytes)? {
+            published.written.push(format);
         } else {
-            published.unchanged.push(path);
+            published.unchanged.push(format);
         }
     }
     Ok(published)
+}
+
+/// Writes one output file unless it already holds `bytes`; returns whether it wrote.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<bool, PublishError> {
+    file::write_if_changed(path, bytes).map_err(|source| PublishError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Renders one format.
@@ -111,6 +147,7 @@ pub fn render(
     match format {
         Format::Rss => rss::render(channel, entries),
         Format::Atom => atom::render(channel, entries),
+        Format::Json => json::render(channel, entries),
     }
 }
 

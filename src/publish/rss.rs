@@ -1,7 +1,7 @@
 //! RSS 2.0 rendering, valid for the W3C Feed Validation Service.
 //!
 //! Choices the validator cares about: an `atom:link rel="self"` when `base_url` is
-//! known; a guid per item, `isPermaLink` only when it is the link; RFC 822 dates;
+//! known (and `rel="hub"` with `websub_hub`); a guid per item, `isPermaLink` only when it is the link; RFC 822 dates;
 //! authors as `dc:creator` (RSS `author` must be an e-mail address); images as Media
 //! RSS `media:content`/`media:thumbnail`.
 
@@ -23,22 +23,31 @@ pub fn render(channel: &Channel, entries: &[Entry]) -> Result<Vec<u8>, PublishEr
         title: channel.title.clone(),
         link: channel.page_url.to_string(),
         description: channel.description.clone(),
-        last_build_date: Some(channel.updated.to_rfc2822()),
+        last_build_date: Some(channel.local(channel.updated).to_rfc2822()),
         language: channel.language.clone(),
         generator: Some(format!("scrapefeed {}", env!("CARGO_PKG_VERSION"))),
         docs: Some("https://www.rssboard.org/rss-specification".into()),
-        items: entries.iter().map(item).collect(),
+        items: entries.iter().map(|e| item(channel, e)).collect(),
         ..RssChannel::default()
     };
+    let mut links = Vec::new();
     if let Some(self_url) = channel.self_url(Format::Rss) {
-        rss.atom_ext = Some(AtomExtension {
-            links: vec![Link {
-                href: self_url.to_string(),
-                rel: "self".into(),
-                mime_type: Some("application/rss+xml".into()),
-                ..Link::default()
-            }],
+        links.push(Link {
+            href: self_url.to_string(),
+            rel: "self".into(),
+            mime_type: Some(Format::Rss.media_type().into()),
+            ..Link::default()
         });
+    }
+    if let Some(hub) = &channel.hub {
+        links.push(Link {
+            href: hub.to_string(),
+            rel: "hub".into(),
+            ..Link::default()
+        });
+    }
+    if !links.is_empty() {
+        rss.atom_ext = Some(AtomExtension { links });
     }
     if entries.iter().any(|e| e.item.image.is_some()) {
         rss.namespaces.insert("media".into(), MEDIA_NS.into());
@@ -53,7 +62,7 @@ pub fn render(channel: &Channel, entries: &[Entry]) -> Result<Vec<u8>, PublishEr
     Ok(out)
 }
 
-fn item(entry: &Entry) -> RssItem {
+fn item(channel: &Channel, entry: &Entry) -> RssItem {
     let item = &entry.item;
     let link = item.link.to_string();
     let mut rss_item = RssItem {
@@ -63,7 +72,7 @@ fn item(entry: &Entry) -> RssItem {
             permalink: item.id == link,
             value: item.id.clone(),
         }),
-        pub_date: Some(entry.published.to_rfc2822()),
+        pub_date: Some(channel.local(entry.published).to_rfc2822()),
         description: html::body(entry),
         ..RssItem::default()
     };

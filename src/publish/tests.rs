@@ -20,6 +20,8 @@ fn channel() -> Channel {
         base_url: Some(Url::parse("https://feeds.example.org/").unwrap()),
         updated: Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap(),
         language: None,
+        timezone: chrono_tz::Tz::UTC,
+        hub: None,
     }
 }
 
@@ -165,33 +167,79 @@ fn entry(id: &str, link: &str, at: chrono::DateTime<Utc>) -> Entry {
     }
 }
 
-#[test]
-fn atom_entries_never_share_an_updated_time() {
-    // Date-only page dates give many items the same time; the validator warns on that.
-    let day = Utc.with_ymd_and_hms(2019, 9, 5, 0, 0, 0).unwrap();
-    let entries: Vec<Entry> = (0..4)
+fn atom_updated(
+    entries: &[Entry],
+    channel: &Channel,
+) -> Vec<chrono::DateTime<chrono::FixedOffset>> {
+    let atom = render(Format::Atom, channel, entries).unwrap();
+    let parsed = feed_rs::parser::parse(atom.as_slice()).unwrap();
+    assert_eq!(
+        render(Format::Atom, channel, entries).unwrap(),
+        atom,
+        "deterministic"
+    );
+    parsed
+        .entries
+        .iter()
+        .map(|e| e.updated.unwrap().fixed_offset())
+        .collect()
+}
+
+fn same_time(at: chrono::DateTime<Utc>, n: usize) -> Vec<Entry> {
+    (0..n)
         .map(|i| {
             entry(
                 &format!("https://n.example/{i}"),
                 &format!("https://n.example/{i}"),
-                day,
+                at,
             )
         })
-        .collect();
-    let atom = render(Format::Atom, &channel(), &entries).unwrap();
-    let parsed = feed_rs::parser::parse(atom.as_slice()).unwrap();
-    let updated: Vec<_> = parsed.entries.iter().map(|e| e.updated.unwrap()).collect();
+        .collect()
+}
+
+#[test]
+fn atom_entries_never_share_an_updated_time_nor_leave_their_day() {
+    // Date-only page dates give many items the same time; the validator warns on that.
+    let day = Utc.with_ymd_and_hms(2019, 9, 5, 0, 0, 0).unwrap();
+    let updated = atom_updated(&same_time(day, 4), &channel());
     let distinct: std::collections::HashSet<_> = updated.iter().collect();
     assert_eq!(distinct.len(), 4, "{updated:?}");
     assert!(
         updated.windows(2).all(|w| w[0] > w[1]),
-        "order kept: {updated:?}"
+        "page order kept: {updated:?}"
     );
-    assert_eq!(updated[0], day, "the first keeps its real time");
+    assert_eq!(updated[3], day, "the oldest keeps its real time");
+    assert!(updated.iter().all(|u| u.date_naive() == day.date_naive()));
+
+    // Near the end of the day the spread goes back into the day, never past it.
+    let late = Utc.with_ymd_and_hms(2019, 9, 5, 23, 59, 58).unwrap();
+    let updated = atom_updated(&same_time(late, 4), &channel());
+    let distinct: std::collections::HashSet<_> = updated.iter().collect();
+    assert_eq!(distinct.len(), 4, "{updated:?}");
+    assert!(
+        updated.iter().all(|u| u.date_naive() == late.date_naive()),
+        "{updated:?}"
+    );
+
+    // The day is the feed's: midnight in Berlin is 22:00 UTC the day before.
+    let berlin = Channel {
+        timezone: chrono_tz::Europe::Berlin,
+        ..channel()
+    };
+    let midnight = chrono_tz::Europe::Berlin
+        .with_ymd_and_hms(2019, 9, 5, 0, 0, 0)
+        .unwrap()
+        .with_timezone(&Utc);
+    let atom =
+        String::from_utf8(render(Format::Atom, &berlin, &same_time(midnight, 3)).unwrap()).unwrap();
+    for second in 0..3 {
+        let written = format!("<updated>2019-09-05T00:00:0{second}+02:00</updated>");
+        assert!(atom.contains(&written), "{written} in\n{atom}");
+    }
     assert_eq!(
-        render(Format::Atom, &channel(), &entries).unwrap(),
-        atom,
-        "deterministic"
+        atom.matches("<published>2019-09-05T00:00:00+02:00</published>")
+            .count(),
+        3
     );
 }
 

@@ -81,6 +81,8 @@ pub struct FeedRecord {
     pub detected: Option<String>,
     /// The digest of the content the feed's files were last written with.
     pub published: Option<String>,
+    /// The title the feed's files were last written with.
+    pub title: Option<String>,
     pub items: usize,
 }
 
@@ -122,7 +124,7 @@ impl Store {
             .query_row(
                 "SELECT fingerprint, url, etag, last_modified, last_attempt, last_success, last_error,
                         last_error_at, failures, cards, last_change, digest, detected, published,
-                        failing_since, short_runs, (SELECT COUNT(*) FROM items WHERE items.feed = feeds.slug)
+                        failing_since, short_runs, title, (SELECT COUNT(*) FROM items WHERE items.feed = feeds.slug)
                  FROM feeds WHERE slug = ?1",
                 [slug],
                 |row| {
@@ -142,7 +144,8 @@ impl Store {
                         published: row.get(13)?,
                         failing_since: time(row.get(14)?),
                         short_runs: row.get(15)?,
-                        items: row.get::<_, i64>(16)? as usize,
+                        title: row.get(16)?,
+                        items: row.get::<_, i64>(17)? as usize,
                     })
                 },
             )

@@ -13,25 +13,27 @@ use super::{Store, StoreError};
 use crate::validators::Validators;
 
 impl Store {
-    /// Records that the feed's files now show the content with `digest`, fetched with
-    /// `validators`: the refresh succeeded.
+    /// Records that the feed's files now show the content with `digest`, under
+    /// `title`, fetched with `validators`: the refresh succeeded.
     pub fn record_published(
         &self,
         slug: &str,
         digest: &str,
+        title: &str,
         validators: &Validators,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.execute(
             "UPDATE feeds SET published = ?2, etag = ?3, last_modified = ?4, last_attempt = ?5,
-                 last_success = ?5, failures = 0, failing_since = NULL, short_runs = 0
+                 last_success = ?5, failures = 0, failing_since = NULL, short_runs = 0, title = ?6
              WHERE slug = ?1",
             params![
                 slug,
                 digest,
                 validators.etag,
                 validators.last_modified,
-                at.timestamp()
+                at.timestamp(),
+                title
             ],
         )
     }

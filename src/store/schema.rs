@@ -7,7 +7,7 @@
 use rusqlite::{Connection, Transaction};
 
 /// The schema version this build writes.
-pub const VERSION: i64 = 4;
+pub const VERSION: i64 = 5;
 
 /// Version 1: feeds (HTTP validators, health) and items (stable ids and dates).
 const V1: &str = "
@@ -66,7 +66,14 @@ const V4: &str = "
 ALTER TABLE feeds ADD COLUMN short_runs INTEGER NOT NULL DEFAULT 0;
 ";
 
-const MIGRATIONS: [&str; 4] = [V1, V2, V3, V4];
+/// Version 5: the title the feed's files were last written with (the configured
+/// title or the page's own), so the index page and the OPML list can name every feed
+/// without fetching anything.
+const V5: &str = "
+ALTER TABLE feeds ADD COLUMN title TEXT;
+";
+
+const MIGRATIONS: [&str; 5] = [V1, V2, V3, V4, V5];
 
 /// Brings the schema up to `VERSION`.
 pub fn migrate(conn: &mut Connection) -> Result<i64, String> {
