@@ -21,6 +21,8 @@ mod daemon;
 mod detect;
 #[path = "cli/detection_memory.rs"]
 mod detection_memory;
+#[path = "cli/formats.rs"]
+mod formats;
 #[path = "cli/full_pass.rs"]
 mod full_pass;
 #[path = "cli/history.rs"]
@@ -35,6 +37,8 @@ mod preview;
 mod quiet;
 #[path = "cli/retention.rs"]
 mod retention;
+#[path = "cli/site.rs"]
+mod site;
 #[path = "cli/status.rs"]
 mod status;
 #[path = "cli/store_compat.rs"]
@@ -43,3 +47,5 @@ mod store_compat;
 mod unix_tools;
 #[path = "cli/write_failure.rs"]
 mod write_failure;
+#[path = "cli/websub.rs"]
+mod websub;

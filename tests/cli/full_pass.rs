@@ -254,7 +254,10 @@ fn run_once_with_a_feed_name_runs_only_that_feed() {
     run.expect_code(0);
     assert!(run.summary("tinker").contains(" ok "), "{run}");
     assert_eq!(run.stdout.lines().count(), 1, "one summary line\n{run}");
-    assert_eq!(project.output_files(), ["tinker.atom", "tinker.xml"]);
+    assert_eq!(
+        project.output_files(),
+        ["feeds.opml", "index.html", "tinker.atom", "tinker.xml"]
+    );
     let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
     assert_eq!(paths, ["/news"], "only the named feed's page is fetched");
 }

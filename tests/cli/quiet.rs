@@ -70,7 +70,7 @@ fn an_unchanged_page_rewrites_nothing_and_a_changed_page_rewrites_the_files() {
     assert_eq!(project.feed("harbour.atom").entries.len(), 3);
     assert_eq!(
         project.output_files(),
-        ["harbour.atom", "harbour.xml"],
+        ["feeds.opml", "harbour.atom", "harbour.xml", "index.html"],
         "no temporary files are left"
     );
 }

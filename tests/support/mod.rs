@@ -10,6 +10,7 @@ pub mod pages;
 pub mod project;
 pub mod server;
 pub mod status;
+pub mod tools;
 
 pub use pages::{Card, GRID_FEED_FIELDS, fixture, grid_page, harbour_stories, redesigned_page};
 pub use project::{Project, Run, aged_snapshot, finish, next_second, parse_feed, snapshot};

@@ -1,13 +1,14 @@
 //! A real HTTP/1.1 server on 127.0.0.1 for the integration tests.
 //!
-//! Small on purpose: one request per connection (`Connection: close`), `GET` only in
-//! practice, no chunked encoding. What it offers is what the tests need to stage a
+//! Small on purpose: one request per connection (`Connection: close`), `GET` and
+//! `POST` with a `Content-Length` body (at most 64 KiB), no chunked encoding. What it offers is what the tests need to stage a
 //! web site that changes between runs of `scrapefeed`:
 //!
 //! - routes from a path to a [`Reply`] that a test can replace at any time;
 //! - per route: status, headers, body, a delay before answering, a slow trickle of the
 //!   body, and automatic `ETag` / `If-None-Match` → `304` handling;
-//! - a log of every request (method, path, headers, arrival time).
+//! - a log of every request (method, path, headers, body, arrival time), so a route
+//!   can stand in for a WebSub hub that records what it is told.
 //!
 //! It runs on its own tokio runtime in the background, so tests stay plain `#[test]`
 //! functions that run the binary synchronously. Dropping the server stops it.
@@ -17,7 +18,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::runtime::Runtime;
 
@@ -97,6 +98,8 @@ pub struct Request {
     /// The request target, query included.
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// The request body (for a POST), as sent.
+    pub body: Vec<u8>,
     pub at: Instant,
 }
 
@@ -107,6 +110,13 @@ impl Request {
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The body's `application/x-www-form-urlencoded` pairs, decoded.
+    pub fn form(&self) -> Vec<(String, String)> {
+        url::form_urlencoded::parse(&self.body)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect()
     }
 }
 
@@ -221,10 +231,19 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
             headers.push((name.trim().to_owned(), value.trim().to_owned()));
         }
     }
+    let length = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(64 << 10);
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).await?;
     let request = Request {
         method,
         path,
         headers,
+        body,
         at: Instant::now(),
     };
     let reply = shared
