@@ -31,8 +31,6 @@ mod history;
 mod lock;
 #[path = "cli/never_blank.rs"]
 mod never_blank;
-#[path = "cli/preview.rs"]
-mod preview;
 #[path = "cli/quiet.rs"]
 mod quiet;
 #[path = "cli/retention.rs"]
@@ -43,9 +41,7 @@ mod site;
 mod status;
 #[path = "cli/store_compat.rs"]
 mod store_compat;
-#[path = "cli/unix_tools.rs"]
-mod unix_tools;
-#[path = "cli/write_failure.rs"]
-mod write_failure;
 #[path = "cli/websub.rs"]
 mod websub;
+#[path = "cli/write_failure.rs"]
+mod write_failure;
