@@ -38,6 +38,17 @@ fn site(status: u16, timeout: &str) -> (TestServer, Vec<Card>, Project) {
     (server, cards, project)
 }
 
+/// A new story at the top of the page.
+fn add_story(server: &TestServer, cards: &mut Vec<Card>) {
+    let story = Card::new(
+        "ferry",
+        "Ferry timetable changes",
+        Some("2024-11-21T08:00:00Z"),
+    );
+    cards.insert(0, story);
+    server.set("/news/", Reply::html(grid_page(cards)));
+}
+
 fn pings(server: &TestServer) -> Vec<Vec<(String, String)>> {
     server
         .requests_to("/hub")
@@ -99,15 +110,7 @@ fn a_change_pings_the_hub_and_the_feeds_name_it() {
     project.run(&["run", "--once"]).expect_code(0);
     assert_eq!(pings(&server).len(), 1, "an unchanged feed pings nothing");
 
-    cards.insert(
-        0,
-        Card::new(
-            "ferry",
-            "Ferry timetable changes",
-            Some("2024-11-21T08:00:00Z"),
-        ),
-    );
-    server.set("/news/", Reply::html(grid_page(&cards)));
+    add_story(&server, &mut cards);
     project.run(&["run", "--once"]).expect_code(0);
     assert_eq!(
         pings(&server),
@@ -129,15 +132,7 @@ fn a_failing_or_hanging_hub_never_fails_the_refresh() {
 
     // A hub that never answers is cut off at the time limit.
     server.set("/hub", hub_reply(204).delay(Duration::from_secs(30)));
-    cards.insert(
-        0,
-        Card::new(
-            "ferry",
-            "Ferry timetable changes",
-            Some("2024-11-21T08:00:00Z"),
-        ),
-    );
-    server.set("/news/", Reply::html(grid_page(&cards)));
+    add_story(&server, &mut cards);
     let started = Instant::now();
     let run = project.run(&["run", "--once"]);
     run.expect_code(0);
