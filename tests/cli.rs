@@ -31,6 +31,8 @@ mod history;
 mod lock;
 #[path = "cli/never_blank.rs"]
 mod never_blank;
+#[path = "cli/preview.rs"]
+mod preview;
 #[path = "cli/quiet.rs"]
 mod quiet;
 #[path = "cli/retention.rs"]
@@ -41,6 +43,8 @@ mod site;
 mod status;
 #[path = "cli/store_compat.rs"]
 mod store_compat;
+#[path = "cli/unix_tools.rs"]
+mod unix_tools;
 #[path = "cli/websub.rs"]
 mod websub;
 #[path = "cli/write_failure.rs"]
