@@ -115,6 +115,14 @@ pub struct Schedule {
     tz: Tz,
 }
 
+/// Two schedules are the same when they are the same line in the same zone (the
+/// translation is made from those alone).
+impl PartialEq for Schedule {
+    fn eq(&self, other: &Schedule) -> bool {
+        self.source == other.source && self.tz == other.tz
+    }
+}
+
 /// Why a schedule line was rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduleError {

@@ -6,6 +6,7 @@
 //! the first fetch. All problems are collected, not just the first.
 
 mod check;
+mod compare;
 mod decode;
 mod error;
 mod fault;
@@ -55,7 +56,7 @@ pub struct Config {
 }
 
 /// Process-wide settings.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
     pub output_dir: PathBuf,
     pub state_dir: PathBuf,
@@ -222,7 +223,7 @@ pub struct CardSelector {
 }
 
 /// Field rules; a field left out uses the default finder for it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Fields {
     pub id: Option<FieldRule>,
     pub title: Option<FieldRule>,

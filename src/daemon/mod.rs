@@ -71,27 +71,7 @@ pub async fn run(
     if let Ok(removed @ 1..) = remove_stale_temp_files(&config.settings.output_dir) {
         tracing::info!("removed {removed} temporary file(s) left by an interrupted run");
     }
-    let config = Arc::new(config);
-    let mut daemon = Daemon {
-        path: path.to_path_buf(),
-        limit: Arc::new(Semaphore::new(config.settings.concurrency)),
-        ctx: Context::new(config.clone(), store)?,
-        config,
-        plan: Plan::default(),
-        tasks: JoinSet::new(),
-        shutdown: control.shutdown.clone(),
-        task_feeds: HashMap::new(),
-        failing: HashMap::new(),
-        clock,
-        // At start, so the index lists every feed (new ones too) before any refresh.
-        site_due: Some(tokio::time::Instant::now()),
-    };
-    let now = daemon.clock.now();
-    for feed in &daemon.config.feeds {
-        daemon
-            .plan
-            .add(feed, now, daemon.config.settings.run_at_start);
-    }
+    let mut daemon = Daemon::new(path, config, store, control.shutdown.clone(), clock)?;
     tracing::info!(
         "scrapefeed {} running {} feed(s) from {}",
         env!("CARGO_PKG_VERSION"),
@@ -127,6 +107,38 @@ struct Daemon {
 }
 
 impl Daemon {
+    /// The daemon for `config` on `store`, every feed planned.
+    fn new(
+        path: &Path,
+        config: Config,
+        store: Store,
+        shutdown: CancellationToken,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Daemon, DaemonError> {
+        let config = Arc::new(config);
+        let mut daemon = Daemon {
+            path: path.to_path_buf(),
+            limit: Arc::new(Semaphore::new(config.settings.concurrency)),
+            ctx: Context::new(config.clone(), store)?,
+            config,
+            plan: Plan::default(),
+            tasks: JoinSet::new(),
+            shutdown,
+            task_feeds: HashMap::new(),
+            failing: HashMap::new(),
+            clock,
+            // At start, so the index lists every feed (new ones too) before any refresh.
+            site_due: Some(tokio::time::Instant::now()),
+        };
+        let now = daemon.clock.now();
+        for feed in &daemon.config.feeds {
+            daemon
+                .plan
+                .add(feed, now, daemon.config.settings.run_at_start);
+        }
+        Ok(daemon)
+    }
+
     async fn run(&mut self, control: &Control) {
         let mut watch = ConfigWatch::new(&self.path);
         let mut watch_tick = tokio::time::interval(WATCH_EVERY);
@@ -271,12 +283,37 @@ impl Daemon {
         notify::ready(&self.status_line());
     }
 
+    /// Applies a loaded configuration all or nothing: everything the new configuration
+    /// needs (its HTTP client above all) is built first; only when that succeeded do
+    /// the plan, the shared context and the configuration change together.
     fn apply(&mut self, new: Config) {
         let diff = ConfigDiff::between(&self.config, &new);
+        let new = Arc::new(new);
+        let ctx = if diff.settings_changed {
+            match Context::new(new.clone(), self.ctx.store.clone()) {
+                Ok(ctx) => ctx,
+                Err(e) => {
+                    tracing::error!(
+                        "cannot apply the new settings ({e}); still running the previous configuration"
+                    );
+                    return;
+                }
+            }
+        } else {
+            Context {
+                config: new.clone(),
+                ..self.ctx.clone()
+            }
+        };
+        let limit = if new.settings.concurrency == self.config.settings.concurrency {
+            self.limit.clone()
+        } else {
+            Arc::new(Semaphore::new(new.settings.concurrency))
+        };
+        // Nothing below can fail.
         if new.settings.state_dir != self.config.settings.state_dir {
             tracing::warn!("state_dir changed: this takes effect at the next restart");
         }
-        let new = Arc::new(new);
         let now = self.clock.now();
         for slug in &diff.removed {
             self.plan.remove(slug);
@@ -289,22 +326,8 @@ impl Daemon {
                 self.plan.add(feed, now, false);
             }
         }
-        if diff.settings_changed {
-            match Context::new(new.clone(), self.ctx.store.clone()) {
-                Ok(ctx) => self.ctx = ctx,
-                Err(e) => {
-                    tracing::error!(
-                        "cannot apply the new settings ({e}); still running the previous configuration"
-                    );
-                    return;
-                }
-            }
-            if new.settings.concurrency != self.config.settings.concurrency {
-                self.limit = Arc::new(Semaphore::new(new.settings.concurrency));
-            }
-        } else {
-            self.ctx.config = new.clone();
-        }
+        self.ctx = ctx;
+        self.limit = limit;
         self.config = new;
         self.site_soon();
         tracing::info!("reloaded {}: {}", self.path.display(), diff.summary());
@@ -374,5 +397,62 @@ fn log_report(report: &Report, next: Option<DateTime<Utc>>) {
         Err(error) => {
             tracing::warn!(feed = %report.slug, ms, queued_ms, next = %next, "refresh failed: {error}")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::daemon::clock::SystemClock;
+
+    fn daemon(yaml: &str, dir: &Path) -> Daemon {
+        let config = config::parse(yaml, &dir.join("feeds.yaml")).unwrap();
+        let store = Store::open(&config.settings.state_dir).unwrap();
+        Daemon::new(
+            &config.path.clone(),
+            config,
+            store,
+            CancellationToken::new(),
+            Arc::new(SystemClock),
+        )
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_configuration_whose_client_cannot_be_built_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = "feeds:\n  alpha: https://a.example/\n  gamma: https://g.example/\n";
+        let mut daemon = daemon(old, dir.path());
+        let planned =
+            |d: &Daemon| ["alpha", "beta", "gamma"].map(|slug| d.plan.due_of(slug).is_some());
+        assert_eq!(planned(&daemon), [true, false, true]);
+
+        // gamma removed, beta added, and a setting no HTTP client accepts. (`check`
+        // refuses this User-Agent at load; it stands for any setting that passes the
+        // checks but fails when the client is built.)
+        let mut new = config::parse(
+            "settings:\n  timeout: 5s\nfeeds:\n  alpha: https://a.example/\n  beta: https://b.example/\n",
+            &dir.path().join("feeds.yaml"),
+        )
+        .unwrap();
+        new.settings.user_agent = "broken\u{1}agent".into();
+        daemon.apply(new);
+        assert_eq!(
+            planned(&daemon),
+            [true, false, true],
+            "the plan is untouched: gamma still runs, beta does not"
+        );
+        assert!(daemon.config.feed("gamma").is_some());
+        assert_eq!(daemon.ctx.config.settings.timeout, Duration::from_secs(30));
+
+        // The same change with a good User-Agent is applied whole.
+        let good = config::parse(
+            "settings:\n  timeout: 5s\nfeeds:\n  alpha: https://a.example/\n  beta: https://b.example/\n",
+            &dir.path().join("feeds.yaml"),
+        )
+        .unwrap();
+        daemon.apply(good);
+        assert_eq!(planned(&daemon), [true, true, false]);
+        assert_eq!(daemon.ctx.config.settings.timeout, Duration::from_secs(5));
     }
 }

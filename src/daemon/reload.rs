@@ -3,7 +3,8 @@
 //! The file is polled (size and mtime) rather than watched with inotify: it works the
 //! same on every file system, survives editors that replace the file, and costs one
 //! `stat` a second. A change is acted on once the file has been quiet for a poll, so a
-//! half-saved file is not loaded.
+//! half-saved file is not loaded. What changed is decided by comparing values
+//! (`PartialEq`, see `config::compare`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -70,17 +71,15 @@ impl ConfigDiff {
         let new_feeds: BTreeMap<&str, &Feed> =
             new.feeds.iter().map(|f| (f.slug.as_str(), f)).collect();
         let mut diff = ConfigDiff {
-            settings_changed: format!("{:?}", old.settings) != format!("{:?}", new.settings),
+            settings_changed: old.settings != new.settings,
             ..ConfigDiff::default()
         };
         for (slug, feed) in &new_feeds {
             match old_feeds.get(slug) {
                 None => diff.added.push((*slug).to_owned()),
-                Some(old) if signature(old) != signature(feed) => {
+                Some(old) if old != feed => {
                     diff.changed.push((*slug).to_owned());
-                    if old.schedule.source() != feed.schedule.source()
-                        || old.timezone != feed.timezone
-                    {
+                    if old.schedule != feed.schedule {
                         diff.rescheduled.push((*slug).to_owned());
                     }
                 }
@@ -120,14 +119,6 @@ impl ConfigDiff {
             }
         )
     }
-}
-
-/// Everything about a feed except where it is written in the file.
-fn signature(feed: &Feed) -> String {
-    let mut feed = feed.clone();
-    feed.location.line = 0;
-    feed.location.column = 0;
-    format!("{feed:?}")
 }
 
 #[cfg(test)]
