@@ -167,20 +167,27 @@ fn merge_in(tx: &Transaction, m: &Merge) -> rusqlite::Result<MergeOutcome> {
         "DELETE FROM items WHERE feed = ?1 AND last_seen < ?2",
         params![m.slug, now.saturating_sub(keep)],
     )?;
-    // Beyond max_history: the items seen longest ago go first, then the oldest.
-    let beyond = tx.execute(
-        "DELETE FROM items WHERE feed = ?1 AND id IN (
-             SELECT id FROM items WHERE feed = ?1
-             ORDER BY last_seen DESC, published DESC, first_seen DESC, page_order ASC, id ASC
-             LIMIT -1 OFFSET ?2)",
-        params![m.slug, i64::try_from(m.max_history).unwrap_or(i64::MAX)],
-    )?;
-    let pruned = expired + beyond;
-    let total: i64 = tx.query_row(
-        "SELECT COUNT(*) FROM items WHERE feed = ?1",
-        [m.slug],
-        |r| r.get(0),
-    )?;
+    let count = |tx: &Transaction| -> rusqlite::Result<usize> {
+        tx.query_row(
+            "SELECT COUNT(*) FROM items WHERE feed = ?1",
+            [m.slug],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n as usize)
+    };
+    let mut total = count(tx)?;
+    let mut pruned = expired;
+    if total > m.max_history {
+        // Beyond max_history: the items seen longest ago go first, then the oldest.
+        pruned += tx.execute(
+            "DELETE FROM items WHERE feed = ?1 AND id IN (
+                 SELECT id FROM items WHERE feed = ?1
+                 ORDER BY last_seen DESC, published DESC, first_seen DESC, page_order ASC, id ASC
+                 LIMIT -1 OFFSET ?2)",
+            params![m.slug, i64::try_from(m.max_history).unwrap_or(i64::MAX)],
+        )?;
+        total = count(tx)?;
+    }
     let entries = entries(tx, m.slug, m.max_items)?;
     let digest = digest(m.meta, &entries);
     let previous: Option<(Option<String>, Option<i64>)> = tx
@@ -210,7 +217,7 @@ fn merge_in(tx: &Transaction, m: &Merge) -> rusqlite::Result<MergeOutcome> {
         new,
         updated,
         pruned,
-        total: total as usize,
+        total,
         changed,
         last_change: time(Some(last_change)).unwrap_or(m.now),
         digest,
