@@ -144,11 +144,20 @@ pub struct PreviewArgs {
 /// `preview FEED|URL|FILE`.
 pub async fn preview(config_path: &Path, args: &PreviewArgs) -> anyhow::Result<u8> {
     let target = args.target.as_str();
-    let config = if config_path.exists() {
-        Some(config::load(config_path))
-    } else {
-        None
-    };
+    let config = config_path.exists().then(|| config::load(config_path));
+    if let Some(Err(errors)) = &config {
+        // A name that is not a URL or a file was meant as a feed of the broken file.
+        if target_url(target).is_err() {
+            eprintln!("{errors}");
+            eprintln!(
+                "{} error(s) in {}: fix them to preview its feed `{target}` (`scrapefeed check` lists them)",
+                errors.0.len(),
+                config_path.display()
+            );
+            return Ok(EXIT_CONFIG);
+        }
+        note_broken_config(config_path, errors);
+    }
     let configured = match config
         .as_ref()
         .map(|c| c.as_ref().map(|c| c.feed(target).cloned()))
@@ -234,6 +243,15 @@ fn saved_page_url(doc: &scraper::Html, page_url: Url, saved_from: Option<Url>) -
     }
 }
 
+/// `preview` and `suggest` of a URL go on with default settings when feeds.yaml is broken.
+fn note_broken_config(path: &Path, errors: &config::ConfigErrors) {
+    eprintln!(
+        "note: {} has {} error(s) (`scrapefeed check` lists them); using the default settings",
+        path.display(),
+        errors.0.len()
+    );
+}
+
 /// The detection the store remembers for a feed, read without changing anything.
 fn remembered_detection(state_dir: &Path, slug: &str) -> Option<crate::extract::auto::Choice> {
     let read = match Store::open_read_only(state_dir) {
@@ -259,7 +277,11 @@ pub async fn suggest(
 ) -> anyhow::Result<u8> {
     let settings = match config_path.exists().then(|| config::load(config_path)) {
         Some(Ok(config)) => config.settings,
-        _ => config::Settings::default(),
+        Some(Err(errors)) => {
+            note_broken_config(config_path, &errors);
+            config::Settings::default()
+        }
+        None => config::Settings::default(),
     };
     let url = target_url(target)?;
     let page = match Fetcher::new(&settings)?.fetch(&url, None).await? {

@@ -251,6 +251,12 @@ impl Schedule {
         second_pass
     }
 
+    /// What the line does that its author probably did not mean (a step wider than its
+    /// field, or one that does not divide it), in words; empty for most lines.
+    pub fn surprises(&self) -> Vec<String> {
+        crontab::surprises(&self.source)
+    }
+
     /// The line as given to [`Schedule::parse`].
     pub fn source(&self) -> &str {
         &self.source
@@ -295,26 +301,20 @@ const MAX_JITTER: Duration = Duration::from_secs(5 * 60);
 
 /// A stable per-feed offset in `[0, max)` derived from the feed's slug.
 ///
-/// The slug is hashed with 64-bit FNV-1a followed by the MurmurHash3 64-bit
-/// finaliser (so that slugs differing in one character spread out), and the
-/// hash is scaled onto `[0, max)` by multiply-and-shift. Everything is
-/// written out here, so the value is the same across restarts, platforms and
-/// Rust versions (unlike `std`'s `DefaultHasher`). `max` above about 584
-/// years is treated as 584 years; a zero `max` gives zero.
+/// The slug is hashed with the crate's digest (64-bit FNV-1a, [`crate::digest`])
+/// followed by the MurmurHash3 64-bit finaliser (so that slugs differing in one
+/// character spread out), and the hash is scaled onto `[0, max)` by
+/// multiply-and-shift, so the value is the same across restarts, platforms and Rust
+/// versions. `max` above about 584 years is treated as 584 years; a zero `max` gives
+/// zero.
 pub fn jitter(slug: &str, max: Duration) -> Duration {
     let max_nanos = u64::try_from(max.as_nanos()).unwrap_or(u64::MAX);
-    let hash = u128::from(finalise(fnv1a_64(slug.as_bytes())));
+    let hash = u128::from(finalise(
+        crate::digest::Digest::new().bytes(slug.as_bytes()).finish(),
+    ));
     // hash < 2^64, so (hash * max) >> 64 < max.
     let nanos = (hash * u128::from(max_nanos)) >> 64;
     Duration::from_nanos(nanos as u64)
-}
-
-fn fnv1a_64(bytes: &[u8]) -> u64 {
-    const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    bytes.iter().fold(OFFSET_BASIS, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(PRIME)
-    })
 }
 
 /// MurmurHash3's `fmix64`: every input bit affects every output bit.

@@ -39,6 +39,14 @@ impl<'a> Checker<'a> {
         });
     }
 
+    pub(super) fn warn(&mut self, at: Position, feed: Option<&str>, message: impl Into<String>) {
+        self.warnings.push(ConfigWarning(ConfigError {
+            location: Location::at(self.path, at),
+            feed: feed.map(str::to_owned),
+            message: message.into(),
+        }));
+    }
+
     /// Checks the decoded file. `feeds_key` is where `feeds:` is written, if it is.
     pub(super) fn check(
         mut self,
@@ -51,6 +59,16 @@ impl<'a> Checker<'a> {
         let mut feeds = Vec::new();
         for (key, entry) in &raw.feeds.0 {
             let slug = key.value.as_str();
+            if super::decode::keys_of::<RawFeed>().contains(&slug) {
+                self.error(
+                    key.at,
+                    Some(slug),
+                    format!(
+                        "`{slug}` is one of a feed's keys, so it cannot be a feed name: indent it under the feed it belongs to (or name the feed differently)"
+                    ),
+                );
+                continue;
+            }
             if !is_valid_slug(slug) {
                 self.error(
                     key.at,
@@ -58,7 +76,8 @@ impl<'a> Checker<'a> {
                     "invalid feed name: use lower-case letters, digits, `-` and `_`, starting with a letter or digit (it names the output files)",
                 );
             }
-            if let Some(feed) = self.feed(key, entry, &defaults) {
+            if let Some(feed) = self.feed(key, entry, &defaults, settings.base_url.as_ref()) {
+                self.name_fits(&feed, &settings.output_dir, key.at);
                 feeds.push(feed);
             }
         }
@@ -112,7 +131,7 @@ impl<'a> Checker<'a> {
         });
         let websub_hub = self.websub_hub(s.websub_hub.as_ref(), base_url.is_some());
         let d = Settings::default();
-        Settings {
+        let mut settings = Settings {
             output_dir: s
                 .output_dir
                 .as_ref()
@@ -135,6 +154,37 @@ impl<'a> Checker<'a> {
             run_at_start: or(&s.run_at_start, d.run_at_start),
             grace_period: or(&s.grace_period, d.grace_period),
             websub_hub,
+        };
+        settings.resolve_paths(self.path);
+        self.folders(s, &settings);
+        settings
+    }
+
+    /// `output_dir` and `state_dir` are folders, or can become ones; the store is not
+    /// published with the feeds.
+    fn folders(&mut self, s: &raw::RawSettings, settings: &Settings) {
+        for (key, text, dir) in [
+            ("output_dir", &s.output_dir, &settings.output_dir),
+            ("state_dir", &s.state_dir, &settings.state_dir),
+        ] {
+            let at = text.as_ref().map_or(Position::default(), |t| t.at);
+            if text.as_ref().is_some_and(|t| t.value.trim().is_empty()) {
+                self.error(at, None, format!("{key} is empty: name a folder"));
+            } else if let Some(problem) = places::folder_problem(key, dir) {
+                self.error(at, None, problem);
+            }
+        }
+        if places::is_within(&settings.state_dir, &settings.output_dir) {
+            let at = s.state_dir.as_ref().map_or(Position::default(), |t| t.at);
+            self.warn(
+                at,
+                None,
+                format!(
+                    "state_dir {} is inside output_dir {}: a web server serving output_dir would publish the item store",
+                    settings.state_dir.display(),
+                    settings.output_dir.display()
+                ),
+            );
         }
     }
 
@@ -168,6 +218,7 @@ impl<'a> Checker<'a> {
         key: &Text,
         entry: &Spanned<RawFeedEntry>,
         defaults: &RawFeedSettings,
+        base_url: Option<&Url>,
     ) -> Option<Feed> {
         let slug = key.value.as_str();
         let empty = RawFeed::default();
@@ -233,13 +284,7 @@ impl<'a> Checker<'a> {
         let max_history = max_history.map_or(DEFAULT_MAX_HISTORY.max(max_items), |h| h.value);
         let (url, schedule) = (url?, schedule?);
         let date_format = raw.date_format.as_ref().map(|t| t.value.0.clone());
-        let fingerprint = fingerprint::of(&fingerprint::Covered {
-            url: &url,
-            items: raw.items.as_ref().map(|t| t.value.trim()),
-            fields: &raw.fields,
-            date_format: date_format.as_deref(),
-        });
-        Some(Feed {
+        let mut feed = Feed {
             slug: slug.to_owned(),
             url,
             title: raw.title.as_ref().map(|t| t.value.clone()),
@@ -265,8 +310,27 @@ impl<'a> Checker<'a> {
                 or(&defaults.stale_after, DEFAULT_STALE_AFTER),
             ),
             location: Location::at(self.path, key.at),
-            fingerprint,
-        })
+            fingerprint: String::new(),
+        };
+        feed.fingerprint = fingerprint::of(&feed, &raw.fields, base_url);
+        Some(feed)
+    }
+
+    /// Every file the feed writes, temporary ones included, fits a file name.
+    fn name_fits(&mut self, feed: &Feed, output_dir: &Path, at: Position) {
+        let longest = places::longest_feed_name(output_dir, &feed.formats);
+        let length = feed.slug.len();
+        if length > longest {
+            self.error(
+                at,
+                Some(&feed.slug),
+                format!(
+                    "the feed name is {length} characters long; at most {longest} fit, because its longest file, the temporary `.<name>.{}.<pid>.scrapefeed-tmp`, must stay within the file-name limit of {} bytes",
+                    feed.formats.iter().map(|f| f.extension()).max_by_key(|e| e.len()).unwrap_or("xml"),
+                    places::name_max(output_dir)
+                ),
+            );
+        }
     }
 
     fn items(&mut self, text: &Text, slug: &str) -> Option<CardSelector> {
@@ -290,10 +354,32 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A schedule that parses, still has times to come, and does what it says (or a
+    /// warning says what it really does).
     fn schedule(&mut self, text: &Text, tz: Tz, slug: Option<&str>) -> Option<Schedule> {
-        Schedule::parse(&text.value, tz)
+        let schedule = Schedule::parse(&text.value, tz)
             .map_err(|e| self.error(text.at, slug, e.to_string()))
-            .ok()
+            .ok()?;
+        if schedule.next_after(chrono::Utc::now()).is_none() {
+            self.error(
+                text.at,
+                slug,
+                format!(
+                    "schedule {:?} has no time left to run: its last time is in the past",
+                    text.value
+                ),
+            );
+            return None;
+        }
+        for surprise in schedule.surprises() {
+            let key = if slug.is_some() {
+                "schedule"
+            } else {
+                "settings.schedule"
+            };
+            self.warn(text.at, slug, format!("{key}: {surprise}"));
+        }
+        Some(schedule)
     }
 
     /// A URL whose scheme is one of `schemes`, with a fix for the usual slips.

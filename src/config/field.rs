@@ -61,6 +61,9 @@ pub struct RuleError {
 /// The placeholders `template` fills.
 pub const TEMPLATE_NAMES: [&str; 6] = ["title", "link", "date", "summary", "author", "value"];
 
+/// The fields `html: true` applies to (a title or author takes the text of the HTML).
+pub const HTML_FIELDS: [&str; 3] = ["summary", "title", "author"];
+
 /// The fields a `template` applies to.
 pub const TEMPLATE_FIELDS: [&str; 4] = ["title", "summary", "author", "id"];
 
@@ -121,6 +124,16 @@ fn compile_full(full: &RawFieldFull, name: &str) -> Result<FieldRule, RuleError>
         }
         (Some(attr), false) => {
             Read::Attr(attr.value.split('|').map(|a| a.trim().to_owned()).collect())
+        }
+        (None, true) if !HTML_FIELDS.contains(&name) => {
+            let at = full.html.as_ref().map(|h| h.at);
+            return Err(RuleError {
+                at,
+                message: format!(
+                    "`html: true` keeps markup, which only {} can use; `{name}` cannot",
+                    HTML_FIELDS.join(", ")
+                ),
+            });
         }
         (None, true) => Read::Html,
         (None, false) => Read::Text,

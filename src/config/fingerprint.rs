@@ -1,39 +1,66 @@
-//! A feed's fingerprint: a digest of the configured values that decide what is read
-//! from its page. The store keeps it with the feed's HTTP validators; when it changes,
-//! the validators are dropped, so a changed selector is never answered by a
-//! `304 Not Modified` that would keep the files from the old selectors.
+//! A feed's fingerprint: a digest of every configured value that decides what the
+//! feed's files show from a given page. The store keeps it with the feed's HTTP
+//! validators; when it changes, the validators are dropped, so a changed selector,
+//! filter or title is never answered by a `304 Not Modified` that would keep the files
+//! made with the old configuration. (A remembered detection depends on the page only,
+//! and is dropped when the URL changes.)
 //!
 //! The values go into [`crate::digest`] by name (`url`, `items`, `fields.title.select`,
-//! …), each as written in feeds.yaml once checked, so the fingerprint changes exactly
-//! when one of them does — not when the program's types or their `Debug` output do.
+//! …) as checked from feeds.yaml, so the fingerprint changes exactly when one of them
+//! does — not when the program's types or their `Debug` output do. The schedule,
+//! `keep`-style store settings and request settings are not covered: they change when
+//! or how a page is fetched, not what its files show.
 
 use url::Url;
 
-use super::raw::{RawField, RawFields};
+use super::raw::{RawField, RawFields, Text};
+use super::{Feed, FilterField};
 use crate::digest::Digest;
 
-/// The values of one feed that the fingerprint covers.
-pub(super) struct Covered<'a> {
-    pub url: &'a Url,
-    pub items: Option<&'a str>,
-    pub fields: &'a RawFields,
-    pub date_format: Option<&'a str>,
-}
-
-pub(super) fn of(feed: &Covered) -> String {
+/// The fingerprint of `feed`, whose field rules were written as `fields`, published
+/// at `base_url`.
+pub(super) fn of(feed: &Feed, fields: &RawFields, base_url: Option<&Url>) -> String {
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     let mut digest = Digest::new()
         .field("url", feed.url.as_str())
-        .field("items", feed.items.unwrap_or(""))
-        .field("date_format", feed.date_format.unwrap_or(""));
-    let f = feed.fields;
+        .field(
+            "items",
+            feed.items.as_ref().map_or("", |i| i.source.as_str()),
+        )
+        .field("date_format", feed.date_format.as_deref().unwrap_or(""))
+        .field("timezone", feed.timezone.name())
+        .field("title", feed.title.as_deref().unwrap_or(""))
+        .field("description", feed.description.as_deref().unwrap_or(""))
+        .field("base_url", base_url.map_or("", Url::as_str))
+        .text("max_items")
+        .number(count(feed.max_items))
+        .text("summary_length")
+        .number(count(feed.summary_length))
+        .text("min_title_length")
+        .number(count(feed.min_title_length))
+        .text("formats");
+    for format in &feed.formats {
+        digest = digest.text(format.extension());
+    }
+    for (list, filters) in [("include", &feed.include), ("exclude", &feed.exclude)] {
+        for filter in filters {
+            let field = match filter.field {
+                FilterField::Title => "title",
+                FilterField::Link => "link",
+                FilterField::Summary => "summary",
+                FilterField::Author => "author",
+            };
+            digest = digest.text(list).field(field, filter.regex.as_str());
+        }
+    }
     for (name, field) in [
-        ("id", &f.id),
-        ("title", &f.title),
-        ("link", &f.link),
-        ("date", &f.date),
-        ("summary", &f.summary),
-        ("author", &f.author),
-        ("image", &f.image),
+        ("id", &fields.id),
+        ("title", &fields.title),
+        ("link", &fields.link),
+        ("date", &fields.date),
+        ("summary", &fields.summary),
+        ("author", &fields.author),
+        ("image", &fields.image),
     ] {
         if let Some(field) = field {
             digest = rule(digest, name, &field.value);
@@ -48,7 +75,7 @@ fn rule(digest: Digest, name: &str, field: &RawField) -> Digest {
     match field {
         RawField::Short(text) => digest.field("short", text),
         RawField::Full(full) => {
-            fn text(t: &Option<super::raw::Text>) -> &str {
+            fn text(t: &Option<Text>) -> &str {
                 t.as_ref().map_or("", |t| t.value.as_str())
             }
             let html = full.html.as_ref().is_some_and(|h| h.value);

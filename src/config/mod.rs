@@ -13,7 +13,9 @@ mod fault;
 pub mod field;
 mod fingerprint;
 mod node;
+mod places;
 mod raw;
+mod source;
 mod spanned;
 mod units;
 mod value;
@@ -267,11 +269,11 @@ impl Config {
 
 /// Reads and checks a configuration file.
 pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = source::read(path).map_err(|message| {
         ConfigErrors(vec![ConfigError {
             location: Location::new(path, 0, 0),
             feed: None,
-            message: format!("cannot read the configuration: {e}"),
+            message,
         }])
     })?;
     parse(&text, path)
@@ -298,11 +300,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
         .find(|(key, _)| key.text() == Some("feeds"))
         .map(|(key, _)| key.at);
     match raw {
-        Some(raw) => {
-            let mut config = checker.check(raw, feeds_key)?;
-            config.settings.resolve_paths(path);
-            Ok(config)
-        }
+        Some(raw) => checker.check(raw, feeds_key),
         None => Err(checker.into_errors()),
     }
 }

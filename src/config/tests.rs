@@ -270,3 +270,241 @@ fn a_flood_of_errors_is_bounded() {
         errors[0]
     );
 }
+
+/// A config with one feed `a` that has `extra` (indented lines) among its keys.
+fn feed_with(extra: &str) -> String {
+    format!("feeds:\n  a:\n    url: https://a.example/\n{extra}")
+}
+
+#[test]
+fn date_formats_with_unknown_items_are_refused() {
+    let errors = errors(&feed_with("    date_format: \"%Q %d\"\n"));
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with(
+            "4:18: feed `a`: date_format: `%Q` in the date format `%Q %d` is not a strftime item"
+        ),
+        "{errors:?}"
+    );
+    for good in [
+        "%d.%m.%Y %H:%M",
+        "%-d %B %Y",
+        "%Y-%m-%dT%H:%M:%S%.3f%:z",
+        "100%% %d",
+    ] {
+        let yaml = feed_with(&format!("    date_format: \"{good}\"\n"));
+        assert!(parse(&yaml, Path::new("f.yaml")).is_ok(), "{good}");
+    }
+}
+
+#[test]
+fn schedules_warn_when_a_step_does_not_mean_what_it_says() {
+    let yaml = "settings:\n  schedule: \"*/90 * * * *\"\nfeeds:\n  a: https://a.example/\n  b: https://b.example/\n  c:\n    url: https://c.example/\n    schedule: \"*/45 * * * *\"\n";
+    let config = parse(yaml, Path::new("f.yaml")).unwrap();
+    let warnings: Vec<String> = config.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings.len(),
+        2,
+        "once for the default, once for c: {warnings:?}"
+    );
+    assert!(
+        warnings[0].starts_with(
+            "f.yaml:2:13: warning: settings.schedule: `*/90` in the minute field selects only 0"
+        ),
+        "{warnings:?}"
+    );
+    assert!(warnings[0].contains("runs once every hour, not every 90 minutes"));
+    assert!(
+        warnings[1].starts_with("f.yaml:8:15: warning: feed `c`: schedule: `*/45`"),
+        "{warnings:?}"
+    );
+    let errors = errors(&feed_with("    schedule: \"0 0 0 1 1 * 2020\"\n"));
+    assert!(errors[0].contains("has no time left to run"), "{errors:?}");
+}
+
+#[test]
+fn what_check_accepts_run_can_do() {
+    let settings = |line: &str| {
+        errors(&format!(
+            "settings:\n  {line}\nfeeds:\n  a: https://a.example/\n"
+        ))
+        .join("\n")
+    };
+    assert!(
+        settings("user_agent: \"bot\\r\\nX-Evil: 1\"")
+            .contains("settings.user_agent: contains a control character (a carriage return)")
+    );
+    assert!(settings("user_agent: \"bot\\u0001\"").contains("U+0001"));
+    assert!(settings("timeout: 0s").contains("settings.timeout: must be longer than 0s"));
+    assert!(settings("connect_timeout: 0ms").contains("must be longer than 0s"));
+    assert!(settings("max_body: 0").contains("settings.max_body: must be more than 0 bytes"));
+    assert!(settings("concurrency: 100000000000000000000").contains("settings.concurrency"));
+    assert!(settings("concurrency: 1000").contains("must be at most 256"));
+    assert!(settings("output_dir: \"\"").contains("output_dir is empty"));
+    let field = |rule: &str| errors(&feed_with(&format!("    fields:\n      {rule}\n"))).join("\n");
+    assert!(field("link: {select: a, html: true}").contains(
+        "fields.link: `html: true` keeps markup, which only summary, title, author can use"
+    ));
+    assert!(
+        field("date: {select: time, template: \"{date}\"}")
+            .contains("`template` applies to title, summary, author, id only")
+    );
+    assert!(
+        field("summary: {select: p, template: \"{titel}\"}").contains("did you mean `{title}`")
+    );
+    let url = |url: &str| errors(&format!("feeds:\n  a: {url}\n")).join("\n");
+    assert!(url("file://page.html").contains("a file URL has three slashes"));
+    assert!(
+        url("https://").contains("empty host") || url("https://").contains("no host"),
+        "{}",
+        url("https://")
+    );
+    assert!(
+        errors("feeds:\n  url: https://a.example/\n")[0]
+            .contains("`url` is one of a feed's keys, so it cannot be a feed name")
+    );
+}
+
+#[test]
+fn folders_must_be_folders_and_names_must_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("out"), "a file").unwrap();
+    let path = dir.path().join("feeds.yaml");
+    let errors = parse(
+        "settings:\n  output_dir: out\n  state_dir: out/state\nfeeds:\n  a: https://a.example/\n",
+        &path,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        errors.contains(":2:15: output_dir ") && errors.contains("/out is a file, not a folder"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains(":3:14: state_dir ") && errors.contains("cannot be created"),
+        "{errors}"
+    );
+
+    let name = |n: usize| "n".repeat(n);
+    let yaml = |n: usize| format!("feeds:\n  {}: https://a.example/\n", name(n));
+    assert!(parse(&yaml(226), &path).is_ok());
+    let errors = parse(&yaml(227), &path).unwrap_err().to_string();
+    assert!(
+        errors.contains("the feed name is 227 characters long; at most 226 fit"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("`.<name>.atom.<pid>.scrapefeed-tmp`") && errors.contains("255 bytes"),
+        "{errors}"
+    );
+    let rss_only = format!(
+        "feeds:\n  {}:\n    url: https://a.example/\n    formats: [rss]\n",
+        name(227)
+    );
+    assert!(
+        parse(&rss_only, &path).is_ok(),
+        "`.xml` is one byte shorter than `.atom`"
+    );
+
+    let yaml =
+        "settings:\n  output_dir: www\n  state_dir: www/state\nfeeds:\n  a: https://a.example/\n";
+    let warnings = parse(yaml, &path).unwrap().warnings;
+    assert!(
+        warnings[0]
+            .to_string()
+            .contains("a web server serving output_dir would publish the item store"),
+        "{warnings:?}"
+    );
+    assert!(!dir.path().join("www").exists(), "checking creates nothing");
+}
+
+#[test]
+fn the_fingerprint_covers_what_the_files_show_and_nothing_else() {
+    let base = "settings:\n  base_url: https://f.example/\nfeeds:\n  a:\n    url: https://a.example/\n    items: article\n";
+    let fingerprint = |yaml: &str| {
+        parse(yaml, Path::new("f.yaml")).unwrap().feeds[0]
+            .fingerprint
+            .clone()
+    };
+    let original = fingerprint(base);
+    assert_eq!(original.len(), 16);
+    assert_eq!(original, fingerprint(base), "stable");
+    for change in [
+        "    fields:\n      title: h2\n",
+        "    fields:\n      title: {select: h2, regex: \"(.+)\"}\n",
+        "    title: Another title\n",
+        "    date_format: \"%d.%m.%Y\"\n",
+        "    exclude:\n      - regex: ad\n",
+        "    max_items: 10\n",
+        "    timezone: Europe/Berlin\n",
+        "    formats: [atom]\n",
+        "    summary_length: 80\n",
+    ] {
+        assert_ne!(
+            original,
+            fingerprint(&format!("{base}{change}")),
+            "{change}"
+        );
+    }
+    assert_ne!(
+        original,
+        fingerprint(&base.replace("f.example", "g.example"))
+    );
+    for same in [
+        "    schedule: \"@hourly\"\n",
+        "    keep: 2d\n",
+        "    max_history: 9000\n",
+    ] {
+        assert_eq!(original, fingerprint(&format!("{base}{same}")), "{same}");
+    }
+}
+
+#[test]
+fn docs_point_at_what_exists() {
+    let is_heading = |name: &str| {
+        README
+            .lines()
+            .any(|l| l.starts_with('#') && l.trim_start_matches('#').trim() == name)
+    };
+    for (file, text) in [("feeds.yaml", DEFAULT), ("examples/feeds.yaml", EXAMPLE)] {
+        let section = text
+            .split("section \"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("{file} names no README section"));
+        assert!(
+            is_heading(section),
+            "{file} points at README section {section:?}, which does not exist"
+        );
+    }
+    let manifest = include_str!("../../Cargo.toml");
+    let description = manifest
+        .lines()
+        .find(|l| l.starts_with("description"))
+        .unwrap()
+        .to_lowercase();
+    for format in ["rss", "atom", "json"] {
+        if description.contains(format) {
+            assert!(
+                Format::ALL.contains(&format),
+                "Cargo.toml promises {format} feeds"
+            );
+        }
+    }
+    let unit = include_str!("../../systemd/scrapefeed.service");
+    let docs = unit
+        .lines()
+        .find_map(|l| l.strip_prefix("Documentation="))
+        .expect("the unit names its documentation");
+    let files: Vec<&str> = docs
+        .split_whitespace()
+        .filter_map(|d| d.strip_prefix("file://"))
+        .collect();
+    assert!(!files.is_empty(), "Documentation= points at this project");
+    for file in files {
+        assert!(
+            README.contains(&format!(" {file}")),
+            "the README installs {file}"
+        );
+    }
+}

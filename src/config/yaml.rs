@@ -220,9 +220,7 @@ fn scan_error(kind: &ErrorKind, at: Position, lines: &Lines) -> Option<String> {
         }
         ErrorKind::SimpleKeyExpected => lines.missing_colon(at),
         ErrorKind::ExpectedBlockMappingKey => lines.indented_less(at),
-        ErrorKind::InvalidSimpleKey | ErrorKind::UnexpectedCharacter { .. } => {
-            lines.mapping_value_here(at)?
-        }
+        ErrorKind::MappingValueNotAllowed => lines.mapping_value_here(at)?,
         ErrorKind::BlockSequenceEntryNotAllowed | ErrorKind::ExpectedBlockSequenceEntry => {
             "a list item (`- …`) where a `key: value` line was expected: line the `-` up with the other items, or remove it"
                 .into()
@@ -271,9 +269,14 @@ impl Lines<'_> {
         )
     }
 
-    /// A line indented less than the mapping it sits in, but more than its parent.
+    /// A line indented less than the mapping it sits in, but more than its parent —
+    /// or a list item among `key: value` lines.
     fn indented_less(&self, at: Position) -> String {
-        let own = indent(self.line(at.line));
+        let line = self.line(at.line);
+        if line.trim_start().starts_with("- ") {
+            return "a list item (`- …`) among `key: value` lines: remove the `- ` (feeds are written `name: URL`, not as a list)".into();
+        }
+        let own = indent(line);
         let mut deeper = None;
         let mut shallower = None;
         for (indent, text) in self.before(at.line) {
@@ -369,10 +372,10 @@ pub(super) fn feed_at_line(text: &str, line: u64) -> Option<String> {
             continue;
         }
         if in_feeds && *feed_indent.get_or_insert(indent) == indent {
-            feed = trimmed
-                .split(':')
-                .next()
-                .map(|k| k.trim().trim_matches(['"', '\'']).to_owned());
+            feed = trimmed.split(':').next().map(|k| {
+                let key = k.trim().trim_start_matches("- ").trim();
+                key.trim_matches(['"', '\'']).to_owned()
+            });
         }
     }
     feed

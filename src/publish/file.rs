@@ -45,6 +45,16 @@ fn temp_path(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.{}{TEMP_MARKER}", std::process::id()))
 }
 
+/// The longest process id Linux hands out (`pid_max` is at most 2^22): 7 digits.
+const PID_DIGITS: usize = 7;
+
+/// The length in bytes of the longest temporary name written for a file whose name is
+/// `file_name_len` bytes long (`.<name>.<pid>.scrapefeed-tmp`): the config checks that
+/// it fits the file system's name limit.
+pub const fn longest_temp_name(file_name_len: usize) -> usize {
+    1 + file_name_len + 1 + PID_DIGITS + TEMP_MARKER.len()
+}
+
 /// Removes temporary files left in `dir` by an interrupted earlier run.
 pub fn remove_stale_temp_files(dir: &Path) -> io::Result<usize> {
     let mut removed = 0;
@@ -88,6 +98,18 @@ mod tests {
             fs::read_dir(dir.path()).unwrap().count(),
             1,
             "no temporary file is left"
+        );
+    }
+
+    #[test]
+    fn the_longest_temp_name_is_as_long_as_the_longest_written() {
+        let path = Path::new("/out/feed.atom");
+        let written = temp_path(path).file_name().unwrap().len();
+        let longest = longest_temp_name("feed.atom".len());
+        assert!(written <= longest, "{written} > {longest}");
+        assert_eq!(
+            longest - written,
+            PID_DIGITS - std::process::id().to_string().len()
         );
     }
 

@@ -58,6 +58,29 @@ pub(super) fn translate(line: &str) -> Result<Translation, String> {
     translate_fields(seconds, rest[0], rest[1], rest[2], rest[3], rest[4], year)
 }
 
+/// What a valid line does that its author probably did not mean: a step wider than
+/// its field (`*/90` in minutes selects only minute 0, so the line runs hourly), or a
+/// step that does not divide its field (`*/45`: minutes 0 and 45, gaps of 45 and 15).
+pub(super) fn surprises(line: &str) -> Vec<String> {
+    use Kind::*;
+    let fields: Vec<&str> = line.split_whitespace().collect();
+    let kinds: &[Kind] = match fields.len() {
+        5 => &[Minute, Hour, DayOfMonth, Month, DayOfWeek],
+        6 => &[Second, Minute, Hour, DayOfMonth, Month, DayOfWeek],
+        7 => &[Second, Minute, Hour, DayOfMonth, Month, DayOfWeek, Year],
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    for (kind, field) in kinds.iter().zip(&fields) {
+        for item in field.split(',') {
+            if let Some(surprise) = kind.step_surprise(item) {
+                out.push(surprise);
+            }
+        }
+    }
+    out
+}
+
 fn translate_nickname(nickname: &str) -> Result<Translation, String> {
     let lower = format!("@{}", nickname.to_ascii_lowercase());
     if lower == "@reboot" {
@@ -174,6 +197,61 @@ impl Kind {
             Kind::DayOfWeek => (0, 7),
             Kind::Year => (1970, 2100),
         }
+    }
+
+    /// The field's unit, and the period after which its steps start again.
+    fn unit_and_period(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Kind::Second => Some(("second", "minute")),
+            Kind::Minute => Some(("minute", "hour")),
+            Kind::Hour => Some(("hour", "day")),
+            Kind::DayOfMonth => Some(("day", "month")),
+            Kind::Month => Some(("month", "year")),
+            Kind::DayOfWeek => Some(("day", "week")),
+            Kind::Year => None,
+        }
+    }
+
+    /// A warning for `*/S` or `N-M/S` whose step does not do what it seems to.
+    fn step_surprise(self, item: &str) -> Option<String> {
+        let (base, step) = item.split_once('/')?;
+        let step = parse_number(step).filter(|&s| s > 0)?;
+        let (start, end) = if base == "*" {
+            self.bounds()
+        } else {
+            let (start, end) = base.split_once('-')?;
+            (
+                self.parse_value(start, false).ok()?,
+                self.parse_value(end, true).ok()?,
+            )
+        };
+        let (unit, period) = self.unit_and_period()?;
+        let name = self.name();
+        if step > end.saturating_sub(start) {
+            return Some(format!(
+                "`{item}` in the {name} field selects only {start}: a step counts within {start}-{end} and starts again every {period}, so this runs once every {period}, not every {step} {unit}s"
+            ));
+        }
+        let (low, high) = self.bounds();
+        let last = start + (end - start) / step * step;
+        let wrap = high + 1 - last + start - low;
+        if base == "*" && matches!(self, Kind::Second | Kind::Minute | Kind::Hour) && wrap != step {
+            let count = (last - start) / step + 1;
+            let values = if count <= 3 {
+                let all: Vec<String> = (start..=last)
+                    .step_by(step as usize)
+                    .map(|v| v.to_string())
+                    .collect();
+                let (tail, head) = all.split_last().expect("at least two values");
+                format!("{} and {tail}", head.join(", "))
+            } else {
+                format!("{start}, {}, … {last}", start + step)
+            };
+            return Some(format!(
+                "`{item}` in the {name} field selects {values}: steps start again every {period}, so the gap after {last} is {wrap} {unit}s, not {step}"
+            ));
+        }
+        None
     }
 
     fn range_hint(self) -> &'static str {
@@ -439,6 +517,40 @@ mod tests {
         // cron 0.17 rejects a step above the field maximum; crontab does not.
         assert_eq!(exprs("*/60 * * * *"), ["0 0 * * * *"]);
         assert_eq!(exprs("0 */24 * * *"), ["0 0 0 * * *"]);
+    }
+
+    #[test]
+    fn steps_that_do_not_mean_what_they_say_are_named() {
+        let one = |line: &str| {
+            let surprises = surprises(line);
+            assert_eq!(surprises.len(), 1, "{line}: {surprises:?}");
+            surprises[0].clone()
+        };
+        let wide = one("*/90 * * * *");
+        assert!(
+            wide.contains("selects only 0")
+                && wide.contains("once every hour, not every 90 minutes"),
+            "{wide}"
+        );
+        assert!(one("0 */36 * * *").contains("once every day, not every 36 hours"));
+        assert!(one("0 0 5-10/9 * *").contains("selects only 5"));
+        let uneven = one("*/45 * * * *");
+        assert!(
+            uneven.contains("the gap after 45 is 15 minutes, not 45"),
+            "{uneven}"
+        );
+        assert!(one("*/7 * * * * *").contains("the gap after 56 is 4 seconds"));
+        for fine in [
+            "*/15 * * * *",
+            "*/30 * * * *",
+            "0 */6 * * *",
+            "0 9-17/2 * * 1-5",
+            "@hourly",
+            "0 0 */2 * *",
+            "0 0 * * */2",
+        ] {
+            assert!(surprises(fine).is_empty(), "{fine}: {:?}", surprises(fine));
+        }
     }
 
     #[test]

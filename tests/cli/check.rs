@@ -276,3 +276,151 @@ feeds:
     }
     assert!(lines[expected.len()].starts_with("7 error(s) in "), "{run}");
 }
+
+#[test]
+fn a_config_that_is_not_a_regular_file_is_refused_at_once() {
+    let project = Project::new("");
+    let config = project.config_path();
+    std::fs::remove_file(&config).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", &config).unwrap();
+    let run = project.run(&["check"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains("feeds.yaml: a device, not a regular file"),
+        "/dev/zero is not read\n{run}"
+    );
+
+    std::fs::remove_file(&config).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(&config).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let run = project.run(&["check"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("a named pipe, not a regular file"),
+        "{run}"
+    );
+
+    std::fs::remove_file(&config).unwrap();
+    std::fs::write(&config, vec![b'#'; 5 << 20]).unwrap();
+    let run = project.run(&["check"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("larger than 4 MiB"), "{run}");
+}
+
+#[test]
+fn without_feeds_yaml_the_user_is_told_where_to_start() {
+    let project = Project::new("");
+    std::fs::remove_file(project.config_path()).unwrap();
+    let run = project.run_bare(&["check"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("no feeds.yaml here (")
+            && run
+                .stderr
+                .contains("start from examples/feeds.yaml or run `scrapefeed suggest URL`"),
+        "{run}"
+    );
+    let run = project.run(&["check"]);
+    assert!(
+        run.stderr
+            .contains("no such file: start from examples/feeds.yaml"),
+        "{run}"
+    );
+}
+
+#[test]
+fn yaml_mistakes_are_explained_in_plain_words() {
+    let cases = [
+        (
+            "feeds:\n  harbour-economy: https://example.com/economy/\n   harbour-tech: https://example.com/tech/\n",
+            "harbour-tech:",
+            "this line is indented more than the key above it (`harbour-economy:`, which already has a value)",
+        ),
+        (
+            "feeds:\n  harbour-economy:\n    url: https://example.com/economy/\n   items: article\n",
+            "items:",
+            "this line is indented less than the key above it (`url:` at 4 spaces) but more than `harbour-economy:`",
+        ),
+        (
+            "feeds:\n\tharbour-economy: https://example.com/economy/\n",
+            "harbour-economy",
+            "a tab in the indentation: YAML indents with spaces only",
+        ),
+        (
+            "feeds:\n  harbour-economy: \"https://example.com/economy/\n",
+            "\"https",
+            "this quoted text is never closed",
+        ),
+        (
+            "feeds:\n  harbour-economy:\n    url: https://example.com/economy/\n    title: Economy: the week\n",
+            ": the week",
+            "a `: ` inside the value `Economy: the week`: put the value in quotes",
+        ),
+        (
+            "feeds:\n  harbour-economy: https://example.com/economy/\n  - harbour-tech: https://example.com/tech/\n",
+            "harbour-tech",
+            "a list item (`- …`) among `key: value` lines: remove the `- `",
+        ),
+    ];
+    for (yaml, marker, message) in cases {
+        let run = Project::new(yaml).run(&["check"]);
+        run.expect_code(2);
+        let (line, _) = locate(yaml, marker);
+        assert!(
+            run.stderr.contains(&format!("feeds.yaml:{line}:")) && run.stderr.contains(message),
+            "expected `{message}` at line {line}\n{run}"
+        );
+        assert!(
+            !run.stderr.contains("while parsing")
+                && !run.stderr.contains("not allowed in this context"),
+            "no parser jargon\n{run}"
+        );
+    }
+}
+
+#[test]
+fn warnings_are_printed_and_the_file_is_still_ok() {
+    let yaml = "feeds:\n  harbour-economy:\n    url: https://example.com/economy/\n    schedule: \"*/90 * * * *\"\n";
+    let run = Project::new(yaml).run(&["check"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("OK, 1 feed(s), 1 warning(s)"), "{run}");
+    let (line, column) = locate(yaml, "\"*/90");
+    assert!(
+        run.stderr.contains(&format!(
+            "feeds.yaml:{line}:{column}: warning: feed `harbour-economy`: schedule: `*/90` in the minute field selects only 0"
+        )) && run.stderr.contains("runs once every hour, not every 90 minutes"),
+        "{run}"
+    );
+}
+
+#[test]
+fn preview_of_a_feed_in_a_broken_config_shows_the_config_error() {
+    let yaml =
+        "feeds:\n  harbour-economy:\n    url: https://example.com/economy/\n    itmes: article\n";
+    let project = Project::new(yaml);
+    let run = project.run(&["preview", "harbour-economy"]);
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains(
+            "feeds.yaml:4:5: feed `harbour-economy`: unknown key `itmes` — did you mean `items`?"
+        ),
+        "{run}"
+    );
+    assert!(
+        run.stderr
+            .contains("fix them to preview its feed `harbour-economy`"),
+        "{run}"
+    );
+    assert!(!run.stderr.contains("is not a feed"), "{run}");
+
+    // A URL does not need the file: it is previewed with the default settings.
+    let server = TestServer::start();
+    let run = project.run(&["preview", &server.url("/economy/")]);
+    assert!(
+        run.stderr
+            .contains("has 1 error(s) (`scrapefeed check` lists them); using the default settings"),
+        "{run}"
+    );
+    assert!(!server.requests().is_empty(), "the page was fetched\n{run}");
+}

@@ -74,10 +74,16 @@ impl Project {
     /// The binary with `--config feeds.yaml`, run in the project directory, with an
     /// environment that cannot leak the developer's settings into the test.
     pub fn command(&self, args: &[&str]) -> Command {
+        let config = self.config_path();
+        let mut with_config = vec!["--config", config.to_str().expect("UTF-8 temp path")];
+        with_config.extend(args);
+        self.bare_command(&with_config)
+    }
+
+    /// The binary with exactly `args` (no `--config`), run in the project directory.
+    pub fn bare_command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_scrapefeed"));
         command
-            .arg("--config")
-            .arg(self.config_path())
             .args(args)
             .current_dir(self.root())
             .env_remove("SCRAPEFEED_CONFIG")
@@ -110,6 +116,14 @@ impl Project {
     /// Runs the binary to completion.
     pub fn run(&self, args: &[&str]) -> Run {
         finish(self.spawn(args), args)
+    }
+
+    /// Runs the binary with exactly `args`, without `--config`.
+    pub fn run_bare(&self, args: &[&str]) -> Run {
+        finish(
+            self.bare_command(args).spawn().expect("start scrapefeed"),
+            args,
+        )
     }
 
     /// Parses an output file with feed-rs, failing the test if it does not parse.
