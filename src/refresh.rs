@@ -215,18 +215,19 @@ async fn refresh_inner(
     let mut channel = channel(ctx, feed, &page, &extraction);
     // Everything the files show besides the entries; the version makes an upgrade
     // (which may render differently) count as a change.
-    let meta = format!(
-        "{}\u{1f}{}\u{1f}{}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}\u{1f}{:?}\u{1f}{}",
-        channel.title,
-        channel.description,
-        channel.page_url,
-        channel.base_url,
-        channel.language,
-        feed.formats,
-        channel.timezone,
-        channel.hub,
-        env!("CARGO_PKG_VERSION")
-    );
+    let formats: Vec<&str> = feed.formats.iter().map(|f| f.extension()).collect();
+    let meta = [
+        channel.title.as_str(),
+        channel.description.as_str(),
+        channel.page_url.as_str(),
+        channel.base_url.as_ref().map_or("", |u| u.as_str()),
+        channel.language.as_deref().unwrap_or(""),
+        &formats.join(","),
+        channel.timezone.name(),
+        channel.hub.as_ref().map_or("", |u| u.as_str()),
+        env!("CARGO_PKG_VERSION"),
+    ]
+    .join("\u{1f}");
     let store = ctx.store.clone();
     let (config, feed_owned) = (ctx.config.clone(), feed.clone());
     let (status, on_page, skipped, unparsed) = (

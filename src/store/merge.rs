@@ -13,6 +13,7 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 use url::Url;
 
 use super::{Store, StoreError, time};
+use crate::digest::Digest;
 use crate::item::{Entry, Item, Summary};
 
 /// One successful refresh's page, to merge.
@@ -291,19 +292,13 @@ fn entry_from_row(row: &Row) -> rusqlite::Result<Option<Entry>> {
 
 /// A digest of what the published feed shows.
 fn digest(meta: &str, entries: &[Entry]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut feed = |bytes: &[u8]| {
-        for &b in bytes.iter().chain(&[0xff]) {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    };
-    feed(meta.as_bytes());
+    let mut digest = Digest::new().text(meta);
     for e in entries {
-        feed(e.item.id.as_bytes());
-        feed(&e.published.timestamp().to_le_bytes());
-        feed(&e.updated.timestamp().to_le_bytes());
-        feed(e.item.link.as_str().as_bytes());
+        digest = digest
+            .text(&e.item.id)
+            .number(e.published.timestamp())
+            .number(e.updated.timestamp())
+            .text(e.item.link.as_str());
     }
-    format!("{hash:016x}")
+    digest.hex()
 }

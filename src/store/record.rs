@@ -88,23 +88,31 @@ impl Store {
         )
     }
 
-    /// Drops the HTTP validators and remembered detection of a feed whose configuration
-    /// changed, so the next fetch is a full one.
+    /// Drops what a configuration change made stale: the HTTP validators when the
+    /// feed's fingerprint changed (its files must be made again from a full page), and
+    /// the remembered detection when its URL changed (it was chosen on another page).
+    /// Returns whether anything was dropped.
     pub fn forget_config_state(
         &self,
         slug: &str,
         fingerprint: &str,
         url: &str,
     ) -> Result<bool, StoreError> {
-        let changed = self
-            .conn()
+        let conn = self.conn();
+        let validators = conn
             .execute(
-                "UPDATE feeds SET etag = NULL, last_modified = NULL, detected = NULL, fingerprint = ?2, url = ?3
-                 WHERE slug = ?1 AND (fingerprint != ?2 OR url != ?3)",
-                params![slug, fingerprint, url],
+                "UPDATE feeds SET etag = NULL, last_modified = NULL, fingerprint = ?2
+                 WHERE slug = ?1 AND fingerprint != ?2",
+                params![slug, fingerprint],
             )
             .map_err(|e| self.sql_error(e))?;
-        Ok(changed > 0)
+        let detection = conn
+            .execute(
+                "UPDATE feeds SET detected = NULL, url = ?2 WHERE slug = ?1 AND url != ?2",
+                params![slug, url],
+            )
+            .map_err(|e| self.sql_error(e))?;
+        Ok(validators + detection > 0)
     }
 
     fn execute(&self, sql: &str, params: impl rusqlite::Params) -> Result<(), StoreError> {

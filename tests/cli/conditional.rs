@@ -103,3 +103,39 @@ fn last_modified_is_sent_back_as_if_modified_since() {
     assert_eq!(requests[0].header("If-Modified-Since"), None);
     assert_eq!(requests[1].header("If-Modified-Since"), Some(stamp));
 }
+
+#[test]
+fn a_changed_title_is_not_hidden_by_a_304() {
+    let server = TestServer::start();
+    let page = Reply::html(grid_page(&[
+        Card::new("tide-gauge", "New tide gauge installed at the pier", None),
+        Card::new(
+            "lighthouse",
+            "Lighthouse open for visits this weekend",
+            None,
+        ),
+    ]))
+    .with_etag();
+    server.set("/news/", page);
+    let url = server.url("/news/");
+    let project = Project::new(&config(&url, "article.story-card"));
+    project.run(&["run", "--once"]).expect_code(0);
+
+    // The page is unchanged (the server would answer 304), the configuration is not.
+    project.write_config(&format!(
+        "{}    title: Harbour Ledger\n",
+        config(&url, "article.story-card")
+    ));
+    let run = project.run(&["run", "--once"]);
+    run.expect_code(0);
+    assert_eq!(
+        server.requests_to("/news/")[1].header("If-None-Match"),
+        None,
+        "a changed title makes the request unconditional\n{run}"
+    );
+    let feed = project.feed("harbour.atom");
+    assert_eq!(
+        feed.title.map(|t| t.content).as_deref(),
+        Some("Harbour Ledger")
+    );
+}

@@ -134,3 +134,57 @@ fn suggest_prints_a_valid_entry_a_preview_and_alternatives() {
     );
     assert!(out.contains("Other candidates:"), "{out}");
 }
+
+#[test]
+fn a_configuration_change_keeps_the_detection_unless_the_page_changes() {
+    use scrapefeed::store::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let page = "https://harbour.example/news/";
+    store
+        .forget_config_state("harbour", "fingerprint-1", page)
+        .unwrap();
+    store
+        .merge(&scrapefeed::store::Merge {
+            slug: "harbour",
+            items: &[],
+            now: chrono::Utc::now(),
+            keep: std::time::Duration::from_secs(86_400),
+            max_items: 10,
+            max_history: 100,
+            fingerprint: "fingerprint-1",
+            url: page,
+            cards: 6,
+            meta: "",
+            detected: Some(r#"{"kind":"structured","source":"json-ld"}"#),
+        })
+        .unwrap();
+    assert!(store.feed("harbour").unwrap().detected.is_some());
+
+    // A new title (another fingerprint) drops the validators, not the detection.
+    assert!(
+        store
+            .forget_config_state("harbour", "fingerprint-2", page)
+            .unwrap()
+    );
+    let record = store.feed("harbour").unwrap();
+    assert!(
+        record.detected.is_some(),
+        "detection is about the page, which did not change"
+    );
+    assert_eq!(record.fingerprint, "fingerprint-2");
+
+    // Another page does drop it.
+    let other = "https://harbour.example/sport/";
+    assert!(
+        store
+            .forget_config_state("harbour", "fingerprint-3", other)
+            .unwrap()
+    );
+    assert!(store.feed("harbour").unwrap().detected.is_none());
+    assert!(
+        !store
+            .forget_config_state("harbour", "fingerprint-3", other)
+            .unwrap()
+    );
+}

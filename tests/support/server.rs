@@ -82,12 +82,8 @@ impl Reply {
 
     /// The strong validator of the current body.
     pub fn etag_value(&self) -> String {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for &byte in &self.body {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        format!("\"{hash:016x}\"")
+        let digest = scrapefeed::digest::Digest::new().bytes(&self.body).hex();
+        format!("\"{digest}\"")
     }
 }
 
