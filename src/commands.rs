@@ -92,7 +92,10 @@ pub fn load(path: &Path) -> Result<Config, u8> {
         eprintln!("{errors}");
         EXIT_CONFIG
     })?;
-    config.warnings.iter().for_each(|w| tracing::warn!("{w}"));
+    config
+        .warnings
+        .iter()
+        .for_each(|w| tracing::warn!("{}", w.0));
     Ok(config)
 }
 

@@ -130,8 +130,7 @@ fn compile_full(full: &RawFieldFull, name: &str) -> Result<FieldRule, RuleError>
             return Err(RuleError {
                 at,
                 message: format!(
-                    "`html: true` keeps markup, which only {} can use; `{name}` cannot",
-                    HTML_FIELDS.join(", ")
+                    "`html: true` keeps markup, which only `summary`, `title` and `author` can use; `{name}` cannot"
                 ),
             });
         }

@@ -343,7 +343,7 @@ fn what_check_accepts_run_can_do() {
     assert!(settings("output_dir: \"\"").contains("output_dir is empty"));
     let field = |rule: &str| errors(&feed_with(&format!("    fields:\n      {rule}\n"))).join("\n");
     assert!(field("link: {select: a, html: true}").contains(
-        "fields.link: `html: true` keeps markup, which only summary, title, author can use"
+        "fields.link: `html: true` keeps markup, which only `summary`, `title` and `author` can use"
     ));
     assert!(
         field("date: {select: time, template: \"{date}\"}")

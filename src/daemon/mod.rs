@@ -276,7 +276,7 @@ impl Daemon {
                 );
             }
             Ok(new) => {
-                new.warnings.iter().for_each(|w| tracing::warn!("{w}"));
+                new.warnings.iter().for_each(|w| tracing::warn!("{}", w.0));
                 self.apply(new);
             }
         }

@@ -381,8 +381,22 @@ fn yaml_mistakes_are_explained_in_plain_words() {
 
 #[test]
 fn warnings_are_printed_and_the_file_is_still_ok() {
-    let yaml = "feeds:\n  harbour-economy:\n    url: https://example.com/economy/\n    schedule: \"*/90 * * * *\"\n";
-    let run = Project::new(yaml).run(&["check"]);
+    let server = TestServer::start();
+    let yaml = format!(
+        "feeds:\n  harbour-economy:\n    url: {}\n    schedule: \"*/90 * * * *\"\n",
+        server.url("/economy/")
+    );
+    let yaml = yaml.as_str();
+    let project = Project::new(yaml);
+    let logged = project.run(&["run", "--once"]);
+    assert!(
+        logged.stderr.contains("WARN")
+            && logged
+                .stderr
+                .contains("`*/90` in the minute field selects only 0"),
+        "run logs the warning at load\n{logged}"
+    );
+    let run = project.run(&["check"]);
     run.expect_code(0);
     assert!(run.stdout.contains("OK, 1 feed(s), 1 warning(s)"), "{run}");
     let (line, column) = locate(yaml, "\"*/90");
