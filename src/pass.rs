@@ -1,6 +1,7 @@
 //! One pass over the configured feeds (`run --once`): concurrent, bounded, and a
 //! summary line per feed. One feed's failure never stops the others. After the pass
-//! the index page and the OPML list are brought up to date, once.
+//! removed feeds' files go and the index page and the OPML list are brought up to
+//! date, once.
 
 use std::sync::Arc;
 
@@ -23,18 +24,19 @@ pub async fn run_pass(ctx: &Context, only: &[String]) -> Vec<Report> {
         .buffer_unordered(config.settings.concurrency)
         .collect()
         .await;
-    write_site(ctx).await;
+    update_site(ctx).await;
     reports
 }
 
-/// Brings `index.html` and `feeds.opml` up to date with every feed's state (off the
-/// async threads: it reads the store and writes files).
-pub async fn write_site(ctx: &Context) {
+/// Brings `output_dir` in step with the configuration and every feed's state: removed
+/// feeds' files go, `index.html` and `feeds.opml` are rewritten if they changed (off
+/// the async threads: it reads the store and touches files).
+pub async fn update_site(ctx: &Context) {
     let (config, store) = (ctx.config.clone(), ctx.store.clone());
     if let Err(e) =
-        tokio::task::spawn_blocking(move || publish::site::write_logged(&config, &store)).await
+        tokio::task::spawn_blocking(move || publish::site::update(&config, &store)).await
     {
-        tracing::error!("writing the index page: {e}");
+        tracing::error!("updating {}: {e}", ctx.config.settings.output_dir.display());
     }
 }
 

@@ -83,7 +83,7 @@ pub async fn run(
     notify::stopping();
     daemon.drain(&control).await;
     if daemon.site_due.is_some() {
-        crate::pass::write_site(&daemon.ctx).await;
+        crate::pass::update_site(&daemon.ctx).await;
     }
     Ok(())
 }
@@ -163,7 +163,7 @@ impl Daemon {
                 Some(done) = self.tasks.join_next_with_id() => self.finished(done),
                 () = sleep_until(self.site_due), if self.site_due.is_some() => {
                     self.site_due = None;
-                    crate::pass::write_site(&self.ctx).await;
+                    crate::pass::update_site(&self.ctx).await;
                 }
                 () = tokio::time::sleep(sleep) => {}
             }

@@ -15,6 +15,7 @@ pub mod json;
 pub mod opml;
 pub mod rss;
 pub mod site;
+pub mod tidy;
 pub mod websub;
 
 use std::path::{Path, PathBuf};
@@ -118,6 +119,12 @@ pub fn publish(
         path: dir.clone(),
         source,
     })?;
+    // Every path is checked before any file is written: a feed never ends up with
+    // some formats updated and others not.
+    for &format in &feed.formats {
+        let path = config.output_path(feed, format);
+        file::check_writable(&path).map_err(|source| PublishError::Write { path, source })?;
+    }
     let mut published = Published::default();
     for &format in &feed.formats {
         let bytes = render(format, channel, entries)?;

@@ -1,5 +1,6 @@
 //! The folder's own pages: `index.html` (every feed, its links and its health) and
-//! `feeds.opml` (every feed, for importing into a reader).
+//! `feeds.opml` (every feed, for importing into a reader), kept in step with the
+//! configuration together with `tidy` (removed feeds' files).
 //!
 //! Both are made from the configuration and the store alone — never from a page — so
 //! they can be written at any time: after a pass, and in the daemon after refreshes
@@ -9,12 +10,12 @@
 //! a feed's health included: a failure shows on the index even though the feed's own
 //! files stay as they were.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use url::Url;
 
-use super::{PublishError, index, opml};
+use super::{PublishError, file, index, opml};
 use crate::config::{Config, Feed, Format};
 use crate::health::Health;
 use crate::store::{Store, StoreError};
@@ -78,7 +79,7 @@ fn listing(
     let files: Vec<(Format, String)> = feed
         .formats
         .iter()
-        .filter(|&&format| is_file(&config.output_path(feed, format)))
+        .filter(|&&format| file::is_output(&config.output_path(feed, format)))
         .map(|&format| (format, format!("{}.{}", feed.slug, format.extension())))
         .collect();
     Ok(Listing {
@@ -98,11 +99,6 @@ fn listing(
         last_change: record.last_change,
         health: Health::of(&record, feed.stale_after, now),
     })
-}
-
-/// A regular file, not followed through a symbolic link.
-fn is_file(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
 }
 
 /// Renders both pages and writes those whose bytes changed; returns the paths
@@ -133,10 +129,15 @@ pub fn write(
     Ok(written)
 }
 
-/// Writes both pages, logging (never failing) when that is impossible: the feeds
+/// Brings the folder in step with the configuration: removed feeds' files go
+/// (`tidy`), then both pages are written. Problems are logged, never fatal: the feeds
 /// themselves matter more than their index.
-pub fn write_logged(config: &Config, store: &Store) {
-    match write(config, store, Utc::now()) {
+pub fn update(config: &Config, store: &Store) {
+    let now = Utc::now();
+    if let Err(e) = super::tidy::tidy(config, store, now) {
+        tracing::error!("cannot tidy {}: {e}", config.settings.output_dir.display());
+    }
+    match write(config, store, now) {
         Ok(written) => {
             for path in written {
                 tracing::debug!("wrote {}", path.display());

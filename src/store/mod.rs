@@ -10,6 +10,7 @@ mod lock;
 mod merge;
 mod open;
 mod record;
+mod removed;
 pub mod schema;
 
 use std::fs::File;
