@@ -130,7 +130,7 @@ pub async fn refresh(ctx: &Context, feed: &Feed) -> Report {
         has_files: feed
             .formats
             .iter()
-            .any(|&f| ctx.config.output_path(feed, f).exists()),
+            .any(|&f| publish::file::is_output(&ctx.config.output_path(feed, f))),
         result,
         working: started.elapsed().saturating_sub(queued),
         queued,
@@ -161,7 +161,7 @@ async fn refresh_inner(
     let outputs_exist = feed
         .formats
         .iter()
-        .all(|&f| ctx.config.output_path(feed, f).exists());
+        .all(|&f| publish::file::is_output(&ctx.config.output_path(feed, f)));
     let files_current = outputs_exist && record.published == record.digest;
     let validators = (files_current && !record.validators.is_empty()).then_some(&record.validators);
     tracing::debug!(
