@@ -35,6 +35,8 @@ mod never_blank;
 mod preview;
 #[path = "cli/quiet.rs"]
 mod quiet;
+#[path = "cli/removed_feeds.rs"]
+mod removed_feeds;
 #[path = "cli/retention.rs"]
 mod retention;
 #[path = "cli/site.rs"]
@@ -45,6 +47,8 @@ mod status;
 mod store_compat;
 #[path = "cli/unix_tools.rs"]
 mod unix_tools;
+#[path = "cli/unsafe_outputs.rs"]
+mod unsafe_outputs;
 #[path = "cli/websub.rs"]
 mod websub;
 #[path = "cli/write_failure.rs"]
