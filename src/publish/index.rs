@@ -100,7 +100,8 @@ fn card(page: &mut String, feed: &Listing) {
     );
     let _ = writeln!(
         page,
-        "<p class=\"source\">from <a href=\"{}\">{}</a></p>",
+        "<p class=\"source\"><span class=\"slug\">{}</span> · from <a href=\"{}\">{}</a></p>",
+        esc(&feed.slug),
         esc(feed.page_url.as_str()),
         esc(&short_url(&feed.page_url))
     );
