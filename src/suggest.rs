@@ -11,9 +11,9 @@ use scraper::Html;
 use url::Url;
 
 use crate::config::Feed;
-use crate::extract::auto::compile_fields;
-use crate::extract::detect::{self, Candidate, DetectedFields, Detection};
-use crate::extract::{self, PageInfo, card_selector};
+use crate::extract::date::DateContext;
+use crate::extract::detect::{self, Candidate, Declared, DetectedFields};
+use crate::extract::{self, PageInfo};
 
 /// How many items the preview shows.
 const PREVIEW: usize = 5;
@@ -21,26 +21,22 @@ const PREVIEW: usize = 5;
 /// The whole `suggest` report for a parsed page.
 pub fn report(doc: &Html, page_url: &Url, fetched_at: DateTime<Utc>) -> String {
     let mut out = String::new();
-    let page = PageInfo {
-        url: page_url,
-        fetched_at,
-    };
-    let candidates = detect::card_candidates(doc, page_url);
-    if let Detection::Structured { source, items } = detect::detect(doc, page_url) {
+    let detection = detect::detect(doc, page_url, dates(fetched_at));
+    if let Some(Declared { source, items }) = &detection.declared {
         let _ = writeln!(
             out,
             "The page declares its article list in {source} data ({} items); a one-line entry uses it:\n\n  {}: {page_url}\n",
             items.len(),
             slug_for(page_url)
         );
-        if !candidates.is_empty() {
+        if !detection.candidates.is_empty() {
             let _ = writeln!(
                 out,
                 "To use the page's cards instead, with explicit selectors:\n"
             );
         }
     }
-    let Some(best) = candidates.first() else {
+    let Some(best) = detection.candidates.first() else {
         let _ = writeln!(out, "No repeated article cards found on {page_url}.");
         let _ = writeln!(
             out,
@@ -63,10 +59,11 @@ pub fn report(doc: &Html, page_url: &Url, fetched_at: DateTime<Utc>) -> String {
     if !best.reasons.is_empty() {
         let _ = writeln!(out, "  why: {}", best.reasons.join("; "));
     }
-    let _ = writeln!(out, "\n{}", entry_yaml(page_url, best));
+    let entry = entry_yaml(page_url, best);
+    let _ = writeln!(out, "\n{entry}");
     let _ = writeln!(out, "Preview:");
-    out.push_str(&preview(doc, page_url, best, &page));
-    let others: Vec<&Candidate> = candidates.iter().skip(1).take(2).collect();
+    out.push_str(&preview(doc, &entry, page_url, fetched_at));
+    let others: Vec<&Candidate> = detection.candidates.iter().skip(1).take(2).collect();
     if !others.is_empty() {
         let _ = writeln!(out, "\nOther candidates:");
         for (rank, other) in others.iter().enumerate() {
@@ -86,6 +83,39 @@ pub fn report(doc: &Html, page_url: &Url, fetched_at: DateTime<Utc>) -> String {
         }
     }
     out
+}
+
+/// The entry `suggest` proposes for the page's best card candidate, with its
+/// selectors spelled out (`None` when no cards were found).
+pub fn best_entry(doc: &Html, page_url: &Url, fetched_at: DateTime<Utc>) -> Option<String> {
+    let detection = detect::detect(doc, page_url, dates(fetched_at));
+    detection
+        .candidates
+        .first()
+        .map(|best| entry_yaml(page_url, best))
+}
+
+/// The feed an entry printed by `suggest` describes, read as feeds.yaml reads it.
+pub fn entry_feed(entry: &str) -> Result<Feed, String> {
+    let config = crate::config::parse(
+        &format!("feeds:\n{entry}"),
+        std::path::Path::new("<suggested entry>"),
+    )
+    .map_err(|e| e.to_string())?;
+    config
+        .feeds
+        .into_iter()
+        .next()
+        .ok_or_else(|| "the entry holds no feed".to_owned())
+}
+
+/// How `suggest` reads dates: as a new feed would, in UTC and without a format.
+fn dates(fetched_at: DateTime<Utc>) -> DateContext<'static> {
+    DateContext {
+        now: fetched_at,
+        tz: chrono_tz::Tz::UTC,
+        format: None,
+    }
 }
 
 /// A feeds.yaml entry with the candidate's selectors spelled out.
@@ -121,14 +151,19 @@ pub fn entry_yaml(page_url: &Url, candidate: &Candidate) -> String {
     out
 }
 
-fn preview(doc: &Html, page_url: &Url, candidate: &Candidate, page: &PageInfo) -> String {
-    let Some(items) = card_selector(&candidate.items) else {
-        return "  (the selector does not compile)\n".into();
+/// The items the printed entry gives: the entry is read back as feeds.yaml and
+/// run through extraction, so the preview cannot differ from what the pasted
+/// entry will publish.
+fn preview(doc: &Html, entry: &str, page_url: &Url, fetched_at: DateTime<Utc>) -> String {
+    let feed = match entry_feed(entry) {
+        Ok(feed) => feed,
+        Err(e) => return format!("  (the entry does not read back: {e})\n"),
     };
-    let mut feed = Feed::adhoc(page_url.clone());
-    feed.items = Some(items);
-    feed.fields = compile_fields(&candidate.fields);
-    match extract::extract_document(&feed, doc, page, None) {
+    let page = PageInfo {
+        url: page_url,
+        fetched_at,
+    };
+    match extract::extract_document(&feed, doc, &page, None) {
         Ok(extraction) => {
             let mut out = String::new();
             for item in extraction.items.iter().take(PREVIEW) {

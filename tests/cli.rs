@@ -17,8 +17,6 @@ mod conditional;
 mod crash;
 #[path = "cli/daemon.rs"]
 mod daemon;
-#[path = "cli/detect.rs"]
-mod detect;
 #[path = "cli/detection_memory.rs"]
 mod detection_memory;
 #[path = "cli/formats.rs"]

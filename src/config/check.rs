@@ -431,7 +431,6 @@ impl<'a> Checker<'a> {
             summary: compile(&f.summary, "summary"),
             author: compile(&f.author, "author"),
             image: compile(&f.image, "image"),
-            lenient: false,
         }
     }
 

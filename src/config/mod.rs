@@ -234,9 +234,6 @@ pub struct Fields {
     pub summary: Option<FieldRule>,
     pub author: Option<FieldRule>,
     pub image: Option<FieldRule>,
-    /// Detected rules are guesses: when one finds nothing in a card, the default finder
-    /// for that field is tried (configured rules are taken at their word).
-    pub lenient: bool,
 }
 
 /// An `include`/`exclude` rule: a regex on one field.

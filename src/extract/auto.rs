@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::card_selector;
-use super::detect::{self, Candidate, DetectedFields, Detection, StructuredItem};
+use super::date::DateContext;
+use super::detect::{self, Candidate, Declared, DetectedFields, StructuredItem};
 use crate::config::{FieldRule, Fields};
 
 /// What detection chose for a feed, as remembered in the store.
@@ -68,8 +69,14 @@ pub enum Found<'a> {
     },
 }
 
-/// Uses the remembered choice while it holds, else detects.
-pub fn find<'a>(doc: &'a Html, page_url: &Url, remembered: Option<&Choice>) -> Option<Found<'a>> {
+/// Uses the remembered choice while it holds, else detects (reading dates as
+/// `dates` says).
+pub fn find<'a>(
+    doc: &'a Html,
+    page_url: &Url,
+    dates: DateContext<'_>,
+    remembered: Option<&Choice>,
+) -> Option<Found<'a>> {
     if let Some(Choice::Cards {
         items,
         fields,
@@ -94,14 +101,16 @@ pub fn find<'a>(doc: &'a Html, page_url: &Url, remembered: Option<&Choice>) -> O
         }
         tracing::info!("the remembered cards `{items}` no longer match the page; detecting again");
     }
-    match detect::detect(doc, page_url) {
-        Detection::Structured { source, items } => Some(Found::Structured {
+    let detection = detect::detect(doc, page_url, dates);
+    match detection.declared {
+        Some(Declared { source, items }) => Some(Found::Structured {
             items,
             choice: Choice::Structured {
                 source: source.to_owned(),
             },
         }),
-        Detection::Cards(candidates) => candidates
+        None => detection
+            .candidates
             .into_iter()
             .find_map(|candidate| cards_of(doc, candidate)),
     }
@@ -127,7 +136,8 @@ fn cards_of(doc: &Html, candidate: Candidate) -> Option<Found<'_>> {
 }
 
 /// Detected field rules in the feeds.yaml grammar, compiled; a rule that does not
-/// compile is left to the default finder.
+/// compile is left to the default finder. These are the rules `suggest` prints:
+/// a feed with them extracts exactly what the one-line feed does.
 pub fn compile_fields(detected: &DetectedFields) -> Fields {
     let rule = |text: &Option<String>| text.as_deref().and_then(|t| FieldRule::parse(t).ok());
     Fields {
@@ -138,6 +148,5 @@ pub fn compile_fields(detected: &DetectedFields) -> Fields {
         summary: rule(&detected.summary),
         author: rule(&detected.author),
         image: rule(&detected.image),
-        lenient: true,
     }
 }

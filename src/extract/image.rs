@@ -416,7 +416,7 @@ fn best_from_srcset(srcset: &str, base: &Url) -> Option<Url> {
 
 /// Whether an element is (or directly carries) an image, as opposed to a
 /// container that may hold one.
-fn is_image_carrier(el: ElementRef<'_>) -> bool {
+pub(crate) fn is_image_carrier(el: ElementRef<'_>) -> bool {
     let e = el.value();
     match e.name() {
         "img" | "picture" | "amp-img" => true,

@@ -126,6 +126,11 @@ pub fn extract_document(
     remembered: Option<&Choice>,
 ) -> Result<Extraction, ExtractError> {
     let base = base_url(doc, page.url);
+    let dates = DateContext {
+        now: page.fetched_at,
+        tz: feed.timezone,
+        format: feed.date_format.as_deref(),
+    };
     let no_cards = |selector: String| ExtractError::NoCards {
         feed: feed.slug.clone(),
         url: page.url.to_string(),
@@ -143,7 +148,7 @@ pub fn extract_document(
                 .collect();
             (values, feed.fields.clone(), items.source.clone(), None)
         }
-        None => match auto::find(doc, page.url, remembered) {
+        None => match auto::find(doc, page.url, dates, remembered) {
             None => {
                 return Err(ExtractError::NothingDetected {
                     feed: feed.slug.clone(),
@@ -182,11 +187,7 @@ pub fn extract_document(
         choice,
         ..Extraction::default()
     };
-    let ctx = DateContext {
-        now: page.fetched_at,
-        tz: feed.timezone,
-        format: feed.date_format.as_deref(),
-    };
+    let ctx = dates;
     let mut seen = HashSet::new();
     let mut missing_title = 0;
     for values in values {
@@ -253,7 +254,6 @@ fn merge_fields(configured: &Fields, detected: Fields) -> Fields {
         summary: configured.summary.clone().or(detected.summary),
         author: configured.author.clone().or(detected.author),
         image: configured.image.clone().or(detected.image),
-        lenient: detected.lenient,
     }
 }
 
@@ -263,20 +263,9 @@ fn read_card(card_el: ElementRef<'_>, fields: &Fields, base: &Url) -> CardValues
             .id
             .as_ref()
             .and_then(|rule| card::read_string(card_el, rule)),
-        title: card::title(card_el, fields.title.as_ref())
-            .or_else(|| fields.lenient.then(|| card::title(card_el, None)).flatten()),
-        link: card::link(card_el, fields.link.as_ref(), base).or_else(|| {
-            fields
-                .lenient
-                .then(|| card::link(card_el, None, base))
-                .flatten()
-        }),
-        date: card::date_text(card_el, fields.date.as_ref()).or_else(|| {
-            fields
-                .lenient
-                .then(|| card::date_text(card_el, None))
-                .flatten()
-        }),
+        title: card::title(card_el, fields.title.as_ref()),
+        link: card::link(card_el, fields.link.as_ref(), base),
+        date: card::date_text(card_el, fields.date.as_ref()),
         summary: fields
             .summary
             .as_ref()
@@ -285,12 +274,7 @@ fn read_card(card_el: ElementRef<'_>, fields: &Fields, base: &Url) -> CardValues
             .author
             .as_ref()
             .and_then(|rule| card::read_string(card_el, rule)),
-        image: card::image(card_el, fields.image.as_ref(), base).or_else(|| {
-            fields
-                .lenient
-                .then(|| card::image(card_el, None, base))
-                .flatten()
-        }),
+        image: card::image(card_el, fields.image.as_ref(), base),
     };
     apply_templates(&mut values, fields);
     values

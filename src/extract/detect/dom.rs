@@ -7,10 +7,20 @@
 //! number, so a subtree is the contiguous range `i..end`, and the page-region
 //! context (navigation, sidebars, main content) is computed once per element.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::{DateTime, Utc};
+use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html};
 use url::Url;
+
+use crate::extract::date::{self, DateContext};
+use crate::extract::text;
+
+/// Texts longer than this (in characters) are never taken for a date: a date with
+/// its label, "Updated Friday, 12 December 2025 at 10:30 AM", is well under it.
+const MAX_DATE_CHARS: usize = 80;
 
 /// One element of the document.
 pub(crate) struct Node<'a> {
@@ -20,14 +30,20 @@ pub(crate) struct Node<'a> {
     /// Exclusive end of this element's subtree in pre-order numbering.
     pub end: usize,
     pub children: Vec<usize>,
+    /// Position among the parent's element children.
+    pos: usize,
     /// Nearest ancestor-or-self that marks a boilerplate region (nav, footer, rail…).
     pub neg_at: Option<usize>,
     /// Nearest ancestor-or-self that marks the main content region.
     pub pos_at: Option<usize>,
+    /// Nearest ancestor-or-self that is a link (`a[href]`).
+    pub link_at: Option<usize>,
     /// Region this element marks by itself, whether it is marked only by a
     /// name (class/id/heading text: weaker than a `<nav>` tag or a role), and
     /// a label for reasons.
     mark: Option<(Region, bool, String)>,
+    /// The element's visible text: `pieces[texts.0..texts.1]`.
+    texts: (usize, usize),
 }
 
 /// The index itself, plus the URL that relative links resolve against.
@@ -36,9 +52,19 @@ pub(crate) struct Dom<'a> {
     by_ptr: HashMap<usize, usize>,
     /// Elements by tag name, in document order.
     by_tag: BTreeMap<&'a str, Vec<usize>>,
-    /// `<base href>` resolved against the page URL, else the page URL.
+    /// Visible text pieces in document order (text outside scripts, styles and
+    /// the like; a space for `<br>`): every subtree's text is a contiguous run.
+    pieces: Vec<&'a str>,
+    /// `piece_ends[k]`: bytes in `pieces[..k]`.
+    piece_ends: Vec<usize>,
+    /// Links and images resolve against this: `<base href>`, else the page URL
+    /// (the rule extraction uses).
     pub base: Url,
     pub page: Url,
+    /// How the page's dates are read (the feed's time zone and format).
+    dates: DateContext<'a>,
+    /// Whether an element shows a date, worked out once per element.
+    dated: Vec<OnceCell<bool>>,
 }
 
 /// Region polarity of an element on its own (not inherited).
@@ -247,51 +273,88 @@ fn ptr_of(el: &ElementRef<'_>) -> usize {
 }
 
 impl<'a> Dom<'a> {
-    pub fn new(doc: &'a Html, page_url: &Url) -> Dom<'a> {
+    pub fn new(doc: &'a Html, page_url: &Url, dates: DateContext<'a>) -> Dom<'a> {
         let mut dom = Dom {
             nodes: Vec::new(),
             by_ptr: HashMap::new(),
             by_tag: BTreeMap::new(),
-            base: page_url.clone(),
+            pieces: Vec::new(),
+            piece_ends: vec![0],
+            base: crate::extract::base_url(doc, page_url),
             page: page_url.clone(),
+            dates,
+            dated: Vec::new(),
         };
-        dom.add(doc.root_element(), None);
+        dom.index(doc.root_element());
         dom.mark_labelled_rails();
         dom.inherit();
         for (i, n) in dom.nodes.iter().enumerate() {
             dom.by_tag.entry(n.tag).or_default().push(i);
         }
-        let base_href = dom
-            .nodes
-            .iter()
-            .find(|n| n.tag == "base" && n.el.attr("href").is_some())
-            .and_then(|n| n.el.attr("href"));
-        if let Some(href) = base_href
-            && let Ok(u) = page_url.join(href.trim())
-        {
-            dom.base = u;
-        }
+        dom.dated = (0..dom.nodes.len()).map(|_| OnceCell::new()).collect();
         dom
     }
 
-    fn add(&mut self, root: ElementRef<'a>, root_parent: Option<usize>) {
-        // Iterative pre-order walk; a stack of (element, parent index, child cursor).
-        let mut stack: Vec<(usize, Vec<ElementRef<'a>>, usize)> = Vec::new();
-        let first = self.push(root, root_parent);
-        stack.push((first, root.child_elements().collect(), 0));
-        while let Some(top) = stack.last_mut() {
-            let (idx, kids, cursor) = (top.0, &top.1, top.2);
-            if cursor < kids.len() {
-                let kid = kids[cursor];
-                top.2 += 1;
-                let k = self.push(kid, Some(idx));
-                self.nodes[idx].children.push(k);
-                stack.push((k, kid.child_elements().collect(), 0));
-            } else {
-                self.nodes[idx].end = self.nodes.len();
-                stack.pop();
+    /// A page read with dates as of 1 March 2026 in UTC, for unit tests.
+    #[cfg(test)]
+    pub fn for_tests(doc: &'a Html, page_url: &Url) -> Dom<'a> {
+        use chrono::TimeZone;
+        let dates = DateContext {
+            now: Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap(),
+            tz: chrono_tz::Tz::UTC,
+            format: None,
+        };
+        Dom::new(doc, page_url, dates)
+    }
+
+    /// One pre-order walk (ego-tree's iterative traversal: no recursion, whatever
+    /// the nesting) numbering the elements and collecting their visible text.
+    fn index(&mut self, root: ElementRef<'a>) {
+        let mut open: Vec<usize> = Vec::new();
+        // Depth of `open` at which a textless element (script, style…) began.
+        let mut textless_from: Option<usize> = None;
+        for edge in root.traverse() {
+            match edge {
+                Edge::Open(node) => {
+                    if let Some(el) = ElementRef::wrap(node) {
+                        let parent = open.last().copied();
+                        let i = self.push(el, parent);
+                        if let Some(p) = parent {
+                            self.nodes[i].pos = self.nodes[p].children.len();
+                            self.nodes[p].children.push(i);
+                        }
+                        open.push(i);
+                        if textless_from.is_none() && is_textless(el.value().name()) {
+                            textless_from = Some(open.len());
+                        }
+                        if textless_from.is_none() && el.value().name() == "br" {
+                            self.add_piece(" ");
+                        }
+                    } else if let scraper::Node::Text(text) = node.value()
+                        && textless_from.is_none()
+                    {
+                        self.add_piece(text);
+                    }
+                }
+                Edge::Close(node) => {
+                    if node.value().is_element()
+                        && let Some(i) = open.pop()
+                    {
+                        if textless_from == Some(open.len() + 1) {
+                            textless_from = None;
+                        }
+                        self.nodes[i].end = self.nodes.len();
+                        self.nodes[i].texts.1 = self.pieces.len();
+                    }
+                }
             }
         }
+    }
+
+    fn add_piece(&mut self, piece: &'a str) {
+        self.pieces.push(piece);
+        let total = self.piece_ends.last().copied().unwrap_or(0) + piece.len();
+        self.piece_ends.push(total);
     }
 
     fn push(&mut self, el: ElementRef<'a>, parent: Option<usize>) -> usize {
@@ -300,15 +363,19 @@ impl<'a> Dom<'a> {
             let by_name = label.starts_with('.') || label.starts_with('#');
             (r, by_name, label)
         });
+        let first_piece = self.pieces.len();
         self.nodes.push(Node {
             el,
             tag: el.value().name(),
             parent,
             end: idx + 1,
             children: Vec::new(),
+            pos: 0,
             neg_at: None,
             pos_at: None,
+            link_at: None,
             mark,
+            texts: (first_piece, first_piece),
         });
         self.by_ptr.insert(ptr_of(&el), idx);
         idx
@@ -335,20 +402,28 @@ impl<'a> Dom<'a> {
         }
     }
 
-    /// Propagates region marks down the tree (parents precede children).
+    /// Propagates region marks (and enclosing links) down the tree: parents
+    /// precede children.
     fn inherit(&mut self) {
         for i in 0..self.nodes.len() {
-            let (mut neg_at, mut pos_at) = match self.nodes[i].parent {
-                Some(p) => (self.nodes[p].neg_at, self.nodes[p].pos_at),
-                None => (None, None),
+            let (mut neg_at, mut pos_at, mut link_at) = match self.nodes[i].parent {
+                Some(p) => (
+                    self.nodes[p].neg_at,
+                    self.nodes[p].pos_at,
+                    self.nodes[p].link_at,
+                ),
+                None => (None, None, None),
             };
             match self.nodes[i].mark {
                 Some((Region::Boilerplate, _, _)) => neg_at = Some(i),
                 Some((Region::Main, _, _)) => pos_at = Some(i),
                 None => {}
             }
-            self.nodes[i].neg_at = neg_at;
-            self.nodes[i].pos_at = pos_at;
+            if self.nodes[i].tag == "a" && self.nodes[i].el.attr("href").is_some() {
+                link_at = Some(i);
+            }
+            let node = &mut self.nodes[i];
+            (node.neg_at, node.pos_at, node.link_at) = (neg_at, pos_at, link_at);
         }
     }
 
@@ -387,24 +462,84 @@ impl<'a> Dom<'a> {
         self.by_ptr.get(&ptr_of(el)).copied()
     }
 
+    /// Whether a link (`a[href]`) lies inside element `i` (or is `i`).
+    pub fn holds_link(&self, i: usize) -> bool {
+        let end = self.nodes[i].end;
+        let anchors = self.with_tag("a");
+        anchors[anchors.partition_point(|&a| a < i)..]
+            .iter()
+            .take_while(|&&a| a < end)
+            .any(|&a| self.nodes[a].el.attr("href").is_some())
+    }
+
+    /// Whether element `i` lies inside a link that itself lies inside `within`.
+    pub fn inside_link(&self, i: usize, within: usize) -> bool {
+        self.nodes[i].link_at.is_some_and(|a| a >= within && a != i)
+    }
+
     /// True when `inner` is `outer` or lies inside it.
     pub fn contains(&self, outer: usize, inner: usize) -> bool {
         inner >= outer && inner < self.nodes[outer].end
     }
 
-    /// Whitespace-normalised visible text of an element.
+    /// Visible text of an element, cleaned as extraction cleans text.
     pub fn text(&self, i: usize) -> String {
-        let mut raw = String::new();
-        collect_text(self.nodes[i].el, &mut raw);
-        normalize_ws(&raw)
+        let (lo, hi) = self.nodes[i].texts;
+        text::clean(&self.pieces[lo..hi].concat())
+    }
+
+    /// Bytes of an element's visible text before cleaning: a cheap upper bound
+    /// of its length.
+    pub fn text_len(&self, i: usize) -> usize {
+        let (lo, hi) = self.nodes[i].texts;
+        self.piece_ends[hi] - self.piece_ends[lo]
+    }
+
+    /// The element's text when it is short (at most `max` bytes before
+    /// cleaning): questions about short texts (is it a date, a byline?) then cost
+    /// nothing on long ones.
+    pub fn short_text(&self, i: usize, max: usize) -> Option<String> {
+        (self.text_len(i) <= max).then(|| self.text(i))
+    }
+
+    /// Whether extraction would read a date from this element: its `datetime`
+    /// attribute, else its text, understood by the date parser.
+    pub fn shows_date(&self, i: usize) -> bool {
+        *self.dated[i].get_or_init(|| self.date_of(i).is_some())
+    }
+
+    /// The date extraction reads from this element: its `datetime` attribute,
+    /// else its (short) text.
+    pub fn date_of(&self, i: usize) -> Option<DateTime<Utc>> {
+        let el = &self.nodes[i].el;
+        match el.attr("datetime").filter(|d| !d.trim().is_empty()) {
+            Some(value) => self.parse_date(value),
+            None => self
+                .short_text(i, MAX_DATE_CHARS * 8)
+                .filter(|t| t.chars().count() <= MAX_DATE_CHARS)
+                .and_then(|t| self.parse_date(&t)),
+        }
+    }
+
+    /// A date text as the feed's date parser reads it.
+    pub fn parse_date(&self, text: &str) -> Option<DateTime<Utc>> {
+        date::parse_date(text, &self.dates)
+    }
+
+    /// Whether a short text (a link's, a heading's) is just a date: "6 hours ago".
+    pub fn is_short_date(&self, text: &str) -> bool {
+        text.chars().count() <= 40 && self.is_date(text)
+    }
+
+    /// Whether a text is a date the date parser understands.
+    pub fn is_date(&self, text: &str) -> bool {
+        self.parse_date(text).is_some()
     }
 
     /// Next element sibling.
     pub fn next_sibling(&self, i: usize) -> Option<usize> {
         let p = self.nodes[i].parent?;
-        let kids = &self.nodes[p].children;
-        let pos = kids.iter().position(|&k| k == i)?;
-        kids.get(pos + 1).copied()
+        self.nodes[p].children.get(self.nodes[i].pos + 1).copied()
     }
 
     /// Context multiplier of an element: boilerplate regions pull it down, the
@@ -431,41 +566,6 @@ impl<'a> Dom<'a> {
     }
 }
 
-pub(crate) fn collect_text(el: ElementRef<'_>, out: &mut String) {
-    for child in el.children() {
-        match child.value() {
-            scraper::Node::Text(t) => out.push_str(t),
-            scraper::Node::Element(e) => {
-                if is_textless(e.name()) {
-                    continue;
-                }
-                if e.name() == "br" {
-                    out.push(' ');
-                }
-                if let Some(ce) = ElementRef::wrap(child) {
-                    collect_text(ce, out);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Collapses runs of whitespace (including non-breaking spaces) to one space.
-pub(crate) fn normalize_ws(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for w in s.split(|c: char| c.is_whitespace() || c == '\u{a0}') {
-        if w.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -489,7 +589,7 @@ mod tests {
              <div class='popular-rail'><span>t</span></div></body></html>",
         );
         let url = Url::parse("https://example.com/").unwrap();
-        let dom = Dom::new(&doc, &url);
+        let dom = Dom::for_tests(&doc, &url);
         let li = dom.nodes.iter().position(|n| n.tag == "li").unwrap();
         let nav = dom.nodes.iter().position(|n| n.tag == "nav").unwrap();
         assert!(dom.contains(nav, li));
@@ -509,7 +609,7 @@ mod tests {
     fn base_href_is_resolved_against_page() {
         let doc = parse("<html><head><base href='/blog/'></head><body></body></html>");
         let url = Url::parse("https://example.com/blog").unwrap();
-        let dom = Dom::new(&doc, &url);
+        let dom = Dom::for_tests(&doc, &url);
         assert_eq!(dom.base.as_str(), "https://example.com/blog/");
     }
 
@@ -517,7 +617,7 @@ mod tests {
     fn photo_is_not_hot() {
         let doc = parse("<html><body><div class='photo-grid'><p>x</p></div></body></html>");
         let url = Url::parse("https://example.com/").unwrap();
-        let dom = Dom::new(&doc, &url);
+        let dom = Dom::for_tests(&doc, &url);
         let p = dom.nodes.iter().position(|n| n.tag == "p").unwrap();
         assert!(dom.nodes[p].neg_at.is_none());
     }

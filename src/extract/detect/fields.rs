@@ -7,16 +7,12 @@
 //! asks `selector::relative_selector` for one selector that picks those
 //! elements. The same per-card finders feed the richness signals of scoring.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
-use super::DetectedFields;
 use super::dom::{Dom, tokens};
-use super::links::{Links, headline_score, word_count};
-use super::selector::relative_selector;
+use super::headline::{headline_score, word_count};
+use super::links::Links;
+use crate::extract::image;
 
-fn is_heading(tag: &str) -> bool {
+pub(crate) fn is_heading(tag: &str) -> bool {
     matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
 
@@ -44,27 +40,12 @@ const TITLE_TOKENS: &[&str] = &["title", "headline", "hed", "heading"];
 /// headline-like; a one-word kicker heading above the real title loses.
 pub(crate) fn heading_in(dom: &Dom<'_>, card: usize) -> Option<usize> {
     let end = dom.nodes[card].end;
-    let score = |j: usize| headline_score(&dom.text(j));
-    let linked = |j: usize| {
-        let in_link = {
-            let mut cur = dom.nodes[j].parent;
-            let mut found = false;
-            while let Some(c) = cur {
-                if c < card {
-                    break;
-                }
-                if dom.nodes[c].tag == "a" && dom.nodes[c].el.attr("href").is_some() {
-                    found = true;
-                    break;
-                }
-                cur = dom.nodes[c].parent;
-            }
-            found
-        };
-        in_link
-            || (j..dom.nodes[j].end)
-                .any(|k| dom.nodes[k].tag == "a" && dom.nodes[k].el.attr("href").is_some())
+    // A heading is a line or two; longer "titles" are not looked at.
+    let score = |j: usize| {
+        dom.short_text(j, 2048)
+            .map_or(0.0, |text| headline_score(&text, dom.is_short_date(&text)))
     };
+    let linked = |j: usize| dom.inside_link(j, card) || dom.holds_link(j);
     let pick = |cands: Vec<usize>| -> Option<usize> {
         let cands: Vec<(usize, f64)> = cands
             .into_iter()
@@ -146,51 +127,6 @@ pub(crate) fn primary_link(
     best.map(|(_, k)| k)
 }
 
-fn re_date() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        let months_en = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec";
-        let months_de = "januar|februar|märz|maerz|april|mai|juni|juli|august|september|oktober|november|dezember";
-        // `(?-u:\b)`: ASCII word boundaries, much cheaper than Unicode ones.
-        let b = r"(?-u:\b)";
-        let pats = [
-            format!(r"{b}(19|20)\d{{2}}[-/.](0?[1-9]|1[0-2])[-/.](0?[1-9]|[12]\d|3[01]){b}"),
-            format!(r"{b}(0?[1-9]|[12]\d|3[01])[./](0?[1-9]|1[0-2])[./]((19|20)\d{{2}}|\d{{2}}){b}"),
-            format!(r"(?i){b}({months_en})[a-z]*\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+(19|20)\d{{2}}{b}"),
-            format!(r"(?i){b}\d{{1,2}}\.?\s+({months_en}|{months_de})[a-zä]*\.?,?\s+(19|20)\d{{2}}{b}"),
-            format!(r"(?i){b}\d+\s*(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago{b}"),
-            format!(r"(?i){b}vor\s+\d+\s+(sekunden|minuten|stunden|tagen|wochen|monaten|jahren){b}"),
-            format!(r"(?i)^(heute|gestern|today|yesterday){b}"),
-            r"\d+\s*(秒|分钟|小时|天|周|个月|年)前".to_string(),
-            r"^(昨天|今天|前天)".to_string(),
-            r"(19|20)\d{2}年\d{1,2}月\d{1,2}日".to_string(),
-        ];
-        Regex::new(&pats.join("|")).unwrap()
-    })
-}
-
-/// Does a short text look like a publication date or age?
-pub(crate) fn looks_like_date(text: &str) -> bool {
-    if text.len() > 240 || text.chars().count() > 80 {
-        return false;
-    }
-    let quick = text.bytes().any(|b| b.is_ascii_digit()) || {
-        let lower = text.trim_start().to_lowercase();
-        [
-            "heute",
-            "gestern",
-            "today",
-            "yesterday",
-            "昨天",
-            "今天",
-            "前天",
-        ]
-        .iter()
-        .any(|w| lower.starts_with(w))
-    };
-    quick && re_date().is_match(text)
-}
-
 const DATE_TOKENS: &[&str] = &[
     "date",
     "time",
@@ -204,103 +140,49 @@ const DATE_TOKENS: &[&str] = &[
     "age",
 ];
 
-/// The card's date element: `<time>`, a date-classed element, or the smallest
-/// element whose own text is a date.
+/// The card's date element: a `<time>` or a date-classed element the date
+/// parser understands, else the smallest element whose text is a date.
 pub(crate) fn find_date(dom: &Dom<'_>, card: usize) -> Option<usize> {
     let end = dom.nodes[card].end;
-    if let Some(j) = (card..end).find(|&j| dom.nodes[j].tag == "time") {
+    if let Some(j) = (card..end).find(|&j| dom.nodes[j].tag == "time" && dom.shows_date(j)) {
         return Some(j);
     }
-    for j in card + 1..end {
-        if has_token(dom, j, DATE_TOKENS) {
-            let t = dom.text(j);
-            if !t.is_empty() && t.chars().count() <= 80 && t.chars().any(|c| c.is_numeric()) {
-                return Some(j);
-            }
-        }
+    if let Some(j) = (card + 1..end).find(|&j| has_token(dom, j, DATE_TOKENS) && dom.shows_date(j))
+    {
+        return Some(j);
     }
-    // Smallest element (no element child with the same text) whose text is a date.
-    let mut found = None;
-    for j in card + 1..end {
-        if matches!(dom.nodes[j].tag, "a" | "script" | "style") {
-            continue;
-        }
-        let t = dom.text(j);
-        if looks_like_date(&t) {
-            found = Some(j);
-            // keep descending: a child may hold the same date more tightly
-            let child_has = dom.nodes[j]
-                .children
-                .iter()
-                .any(|&c| looks_like_date(&dom.text(c)));
-            if !child_has {
-                break;
-            }
-        } else if found.is_some() && !dom.contains(found.unwrap_or(j), j) {
-            break;
-        }
+    // The smallest element (no element child showing the same date) whose text
+    // is a date: descend while a child still shows one.
+    let mut found = (card + 1..end)
+        .find(|&j| !matches!(dom.nodes[j].tag, "a" | "script" | "style") && dom.shows_date(j))?;
+    while let Some(&c) = dom.nodes[found]
+        .children
+        .iter()
+        .find(|&&c| dom.shows_date(c))
+    {
+        found = c;
     }
-    found
+    Some(found)
 }
 
-/// Spacer GIFs, bullets and icons: images that are not a story picture.
-fn is_decoration(img: &scraper::node::Element) -> bool {
+/// Icons, bullets and avatars: images explicitly sized 32 px or less, or served
+/// from an icon path, are not a story's picture.
+fn is_icon(el: scraper::ElementRef<'_>) -> bool {
     let small = |a: &str| {
-        img.attr(a)
+        el.attr(a)
             .and_then(|v| v.trim().trim_end_matches("px").parse::<u32>().ok())
             .is_some_and(|v| v <= 32)
     };
-    if small("width") || small("height") {
-        return true;
-    }
-    let src = img.attr("src").unwrap_or("").to_ascii_lowercase();
-    [
-        "spacer",
-        "1x1",
-        "pixel.gif",
-        "blank.gif",
-        "trans.gif",
-        "transparent.gif",
-        "/icons/",
-        "icon-",
-    ]
-    .iter()
-    .any(|p| src.contains(p))
+    let src = el.attr("src").unwrap_or("").to_ascii_lowercase();
+    small("width") || small("height") || src.contains("/icons/") || src.contains("icon-")
 }
 
-/// The card's image element.
+/// The card's image element: the first element the image finder reads a real
+/// picture from, icons passed over.
 pub(crate) fn find_image(dom: &Dom<'_>, card: usize) -> Option<usize> {
-    let end = dom.nodes[card].end;
-    let lazy_attrs = [
-        "data-src",
-        "data-srcset",
-        "data-lazy-src",
-        "data-original",
-        "data-bg",
-        "data-background",
-        "data-image",
-    ];
-    if let Some(j) = (card + 1..end).find(|&j| {
-        let n = &dom.nodes[j];
-        (matches!(n.tag, "img" | "amp-img") || (n.tag.contains('-') && n.el.attr("src").is_some()))
-            && (n.el.attr("src").is_some()
-                || n.el.attr("srcset").is_some()
-                || lazy_attrs.iter().any(|a| n.el.attr(a).is_some()))
-            && !is_decoration(n.el.value())
-    }) {
-        return Some(j);
-    }
-    (card + 1..end).find(|&j| {
-        let n = &dom.nodes[j];
-        n.tag == "picture"
-            || lazy_attrs.iter().any(|a| n.el.attr(a).is_some())
-            || n.el
-                .attr("style")
-                .is_some_and(|s| s.contains("background-image") || s.contains("background:"))
-            || (n.tag == "noscript"
-                && n.el
-                    .children()
-                    .any(|c| c.value().as_text().is_some_and(|t| t.contains("<img"))))
+    (card + 1..dom.nodes[card].end).find(|&j| {
+        let el = dom.nodes[j].el;
+        image::is_image_carrier(el) && !is_icon(el) && image::element_image(el, &dom.base).is_some()
     })
 }
 
@@ -344,7 +226,10 @@ pub(crate) fn find_summary(
         if !classed && dom.nodes[j].tag != "p" {
             continue;
         }
-        let text = dom.text(j);
+        // A teaser is a paragraph or two, not a page.
+        let Some(text) = dom.short_text(j, 4096) else {
+            continue;
+        };
         if text.is_empty() || text == title || (!title.is_empty() && text.contains(title)) {
             continue;
         }
@@ -410,7 +295,9 @@ fn is_profile_link(dom: &Dom<'_>, j: usize) -> bool {
     segs.iter()
         .take(2)
         .any(|s| PROFILE_SEGMENTS.contains(&s.trim_end_matches(".php")))
-        && word_count(&dom.text(j)) <= 5.0
+        && dom
+            .short_text(j, 400)
+            .is_some_and(|t| word_count(&t) <= 5.0)
 }
 
 /// The card's author element: byline-marked element, `<address>`, or a link
@@ -421,10 +308,9 @@ pub(crate) fn find_author(dom: &Dom<'_>, card: usize) -> Option<usize> {
         (dom.nodes[j].tag == "address"
             || has_token(dom, j, AUTHOR_TOKENS)
             || is_profile_link(dom, j))
-            && {
-                let t = dom.text(j);
-                !t.is_empty() && t.chars().count() <= 100
-            }
+            && dom
+                .short_text(j, 800)
+                .is_some_and(|t| !t.is_empty() && t.chars().count() <= 100)
     })
 }
 
@@ -470,153 +356,6 @@ pub(crate) fn title_info(dom: &Dom<'_>, links: &Links, card: usize) -> TitleInfo
     }
 }
 
-/// A field selector for targets that may sit in the card itself, inside it, or
-/// in its metadata sibling (`+ …`).
-fn field_selector(
-    dom: &Dom<'_>,
-    cards: &[usize],
-    inside: &[Option<usize>],
-    sibling: &[Option<(usize, usize)>],
-    attr: Option<&str>,
-) -> Option<String> {
-    let n_inside = inside.iter().filter(|t| t.is_some()).count();
-    let n_sib = sibling.iter().filter(|t| t.is_some()).count();
-    if n_inside == 0 && n_sib == 0 {
-        return None;
-    }
-    let suffix = attr.map(|a| format!("@{a}")).unwrap_or_default();
-    if n_inside >= n_sib {
-        let self_hits = cards
-            .iter()
-            .zip(inside)
-            .filter(|(c, t)| **t == Some(**c))
-            .count();
-        if self_hits * 2 > n_inside {
-            return Some(if suffix.is_empty() {
-                ":scope".to_string()
-            } else {
-                suffix
-            });
-        }
-        let sel = relative_selector(dom, cards, inside)?;
-        Some(format!("{sel}{suffix}"))
-    } else {
-        let sibs: Vec<usize> = sibling
-            .iter()
-            .map(|s| s.map_or(usize::MAX, |x| x.0))
-            .collect();
-        let targets: Vec<Option<usize>> = sibling.iter().map(|s| s.map(|x| x.1)).collect();
-        // Cards without a sibling cannot vote; keep indices aligned.
-        let (sc, st): (Vec<usize>, Vec<Option<usize>>) = sibs
-            .iter()
-            .zip(&targets)
-            .filter(|(s, _)| **s != usize::MAX)
-            .map(|(s, t)| (*s, *t))
-            .unzip();
-        let sel = relative_selector(dom, &sc, &st)?;
-        Some(format!("+ {sel}{suffix}"))
-    }
-}
-
-/// Detects field selectors for a verified card group.
-pub(crate) fn detect_fields(dom: &Dom<'_>, links: &Links, cards: &[usize]) -> DetectedFields {
-    let infos: Vec<TitleInfo> = cards.iter().map(|&c| title_info(dom, links, c)).collect();
-    let siblings: Vec<Option<usize>> = cards
-        .iter()
-        .map(|&c| meta_sibling(dom, links, c, cards))
-        .collect();
-
-    // title
-    let title_targets: Vec<Option<usize>> = infos
-        .iter()
-        .map(|ti| {
-            let link = ti.primary.map(|p| links.all[p].node);
-            match (ti.heading, link) {
-                // A title-classed wrapper (`td.title`) around the story link:
-                // the link itself is the tighter title.
-                (Some(h), Some(l)) if !is_heading(dom.nodes[h].tag) && dom.contains(h, l) => {
-                    Some(l)
-                }
-                (h, l) => h.or(l),
-            }
-        })
-        .collect();
-    let title = field_selector(dom, cards, &title_targets, &[], None);
-
-    // link
-    let link_targets: Vec<Option<usize>> = infos
-        .iter()
-        .map(|ti| ti.primary.map(|p| links.all[p].node))
-        .collect();
-    let link = field_selector(dom, cards, &link_targets, &[], Some("href"));
-
-    // date
-    let dates_in: Vec<Option<usize>> = cards.iter().map(|&c| find_date(dom, c)).collect();
-    let dates_sib: Vec<Option<(usize, usize)>> = siblings
-        .iter()
-        .map(|s| s.and_then(|s| find_date(dom, s).filter(|&d| d != s).map(|d| (s, d))))
-        .collect();
-    // `@datetime` when most of the date elements in use carry one.
-    let date_attr = {
-        let n_in = dates_in.iter().flatten().count();
-        let n_sib = dates_sib.iter().flatten().count();
-        let used: Vec<usize> = if n_in >= n_sib {
-            dates_in.iter().flatten().copied().collect()
-        } else {
-            dates_sib.iter().flatten().map(|&(_, d)| d).collect()
-        };
-        let with_attr = used
-            .iter()
-            .filter(|&&d| dom.nodes[d].tag == "time" && dom.nodes[d].el.attr("datetime").is_some())
-            .count();
-        (!used.is_empty() && with_attr * 2 > used.len()).then_some("datetime")
-    };
-    let date = field_selector(dom, cards, &dates_in, &dates_sib, date_attr);
-
-    // summary
-    let summary_targets: Vec<Option<usize>> = cards
-        .iter()
-        .zip(&infos)
-        .map(|(&c, ti)| find_summary(dom, c, ti.heading, &ti.text))
-        .collect();
-    let summary = if summary_targets.iter().flatten().count() * 3 >= cards.len() {
-        field_selector(dom, cards, &summary_targets, &[], None)
-    } else {
-        None
-    };
-
-    // author
-    let authors_in: Vec<Option<usize>> = cards.iter().map(|&c| find_author(dom, c)).collect();
-    let authors_sib: Vec<Option<(usize, usize)>> = siblings
-        .iter()
-        .map(|s| s.and_then(|s| find_author(dom, s).map(|a| (s, a))))
-        .collect();
-    let author = if (authors_in.iter().flatten().count() + authors_sib.iter().flatten().count()) * 3
-        >= cards.len()
-    {
-        field_selector(dom, cards, &authors_in, &authors_sib, None)
-    } else {
-        None
-    };
-
-    // image
-    let images: Vec<Option<usize>> = cards.iter().map(|&c| find_image(dom, c)).collect();
-    let image = if images.iter().flatten().count() * 3 >= cards.len() {
-        field_selector(dom, cards, &images, &[], None)
-    } else {
-        None
-    };
-
-    DetectedFields {
-        title,
-        link,
-        date,
-        summary,
-        author,
-        image,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -631,21 +370,20 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_recognised() {
-        for t in [
-            "2020-08-16 22:26:38",
-            "Jun 26, 2022",
-            "6 hours ago",
-            "9小时前",
-            "gestern, 18:00 Uhr",
-            "05 September 2019",
-            "14.01.2021",
-        ] {
-            assert!(looks_like_date(t), "{t}");
-        }
-        for t in ["Hello world", "Version 2.0 released", "123 comments"] {
-            assert!(!looks_like_date(t), "{t}");
-        }
+    fn dates_are_what_the_date_parser_reads() {
+        let (doc, url) = setup(
+            "<ul><li><span>2020-08-16 22:26:38</span></li><li><span>12 décembre 2025</span></li>\
+             <li><span>vor 3 Stunden</span></li><li><span>hace 2 días</span></li>\
+             <li><span>Version 2.0 released</span></li><li><span>123 comments</span></li></ul>",
+        );
+        let dom = Dom::for_tests(&doc, &url);
+        let spans: Vec<usize> = (0..dom.nodes.len())
+            .filter(|&i| dom.nodes[i].tag == "span")
+            .collect();
+        let dated: Vec<bool> = spans.iter().map(|&s| dom.shows_date(s)).collect();
+        assert_eq!(dated, [true, true, true, true, false, false]);
+        let li = dom.nodes.iter().position(|n| n.tag == "li").unwrap();
+        assert_eq!(find_date(&dom, li), Some(spans[0]));
     }
 
     #[test]
@@ -655,7 +393,7 @@ mod tests {
              <span class='byline'>Jane Doe</span><time datetime='2024-01-01'>Jan 1</time>\
              <p>This is the teaser text of the story, long enough to be a summary.</p></article>",
         );
-        let dom = Dom::new(&doc, &url);
+        let dom = Dom::for_tests(&doc, &url);
         let links = Links::new(&dom);
         let card = dom.nodes.iter().position(|n| n.tag == "article").unwrap();
         let ti = title_info(&dom, &links, card);
@@ -673,7 +411,7 @@ mod tests {
         let (doc, url) = setup(
             "<div class='card'><h4>Politics</h4><h3><a href='/2024/01/x-y-z'>The real headline of this card</a></h3></div>",
         );
-        let dom = Dom::new(&doc, &url);
+        let dom = Dom::for_tests(&doc, &url);
         let links = Links::new(&dom);
         let card = dom.nodes.iter().position(|n| n.tag == "div").unwrap();
         assert_eq!(
@@ -687,7 +425,7 @@ mod tests {
         let (doc, url) = setup(
             "<ul><li><a href='/x/a-b-c'>Some headline words</a><span class='right'>(2020-08-16 22:26:38)</span></li></ul>",
         );
-        let dom = Dom::new(&doc, &url);
+        let dom = Dom::for_tests(&doc, &url);
         let li = dom.nodes.iter().position(|n| n.tag == "li").unwrap();
         let d = find_date(&dom, li).unwrap();
         assert_eq!(dom.nodes[d].tag, "span");

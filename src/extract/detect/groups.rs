@@ -18,7 +18,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use scraper::Html;
 
 use super::dom::Dom;
-use super::links::{Links, headline_score};
+use super::headline::headline_score;
+use super::links::{Link, Links};
 use super::selector::{anchor_forms, run, simple_forms, stable_classes, tag_cost};
 
 /// A candidate set of cards with the selector that matches exactly them.
@@ -32,6 +33,8 @@ pub(crate) struct Group {
 const MAX_SELECTORS: usize = 400;
 /// Deepest climb from a link to its card.
 const MAX_LEVELS: usize = 7;
+/// More links than this under one element, and it is no single card.
+const MAX_CARD_LINKS: usize = 64;
 
 /// Story links to climb from: every headline-like link, plus the link that
 /// owns an unlinked headline (`<h2>Title</h2> … <a>Read more</a>` cards).
@@ -46,49 +49,41 @@ fn seeds(dom: &Dom<'_>, links: &Links) -> Vec<usize> {
         if !matches!(n.tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
             continue;
         }
-        if !links.in_range(h, n.end).is_empty() || inside_link(dom, h) {
+        if !links.in_range(h, n.end).is_empty() || n.link_at.is_some() {
             continue;
         }
-        if headline_score(&dom.text(h)) < 0.5 {
+        let text = dom.short_text(h, 2048).unwrap_or_default();
+        if headline_score(&text, dom.is_short_date(&text)) < 0.5 {
             continue;
         }
+        // The one story link of the nearest ancestor holding any (a second
+        // distinct story, or more links than a card holds, means the heading's
+        // card has been left behind).
         let mut cur = n.parent;
         for _ in 0..3 {
             let Some(x) = cur else { break };
             if matches!(dom.nodes[x].tag, "body" | "html") {
                 break;
             }
-            let inside = links.in_range(x, dom.nodes[x].end);
-            let keys: BTreeSet<&str> = inside
+            let mut stories = links
+                .in_range(x, dom.nodes[x].end)
                 .iter()
                 .filter(|l| l.urlq >= 0.5)
-                .map(|l| l.key.as_str())
-                .collect();
-            if keys.len() > 1 {
-                break;
-            }
-            if let Some(first) = keys.iter().next()
-                && let Some(l) = inside.iter().find(|l| l.key == *first)
-                && let Ok(k) = links.all.binary_search_by_key(&l.node, |x| x.node)
-            {
-                out.insert(k);
+                .take(MAX_CARD_LINKS);
+            if let Some(first) = stories.next() {
+                let rest: Vec<&Link> = stories.collect();
+                if rest.len() + 1 < MAX_CARD_LINKS
+                    && rest.iter().all(|l| l.key == first.key)
+                    && let Ok(k) = links.all.binary_search_by_key(&first.node, |x| x.node)
+                {
+                    out.insert(k);
+                }
                 break;
             }
             cur = dom.nodes[x].parent;
         }
     }
     out.into_iter().collect()
-}
-
-fn inside_link(dom: &Dom<'_>, i: usize) -> bool {
-    let mut cur = dom.nodes[i].parent;
-    while let Some(c) = cur {
-        if dom.nodes[c].tag == "a" {
-            return true;
-        }
-        cur = dom.nodes[c].parent;
-    }
-    false
 }
 
 /// For every story link, the chain of elements from the `<a>` up to the
@@ -415,7 +410,7 @@ mod tests {
              </div></body></html>",
         );
         let url = Url::parse("https://e.com/").unwrap();
-        let dom = Dom::new(&doc, &url);
+        let dom = Dom::for_tests(&doc, &url);
         let links = Links::new(&dom);
         let chains = seed_chains(&dom, &links);
         assert_eq!(chains.len(), 3);
@@ -438,7 +433,7 @@ mod tests {
              <a href='/n/seven-eight-nine'>Seven eight nine ten</a></div></div></div></body></html>",
         );
         let url = Url::parse("https://e.com/").unwrap();
-        let dom = Dom::new(&doc, &url);
+        let dom = Dom::for_tests(&doc, &url);
         let links = Links::new(&dom);
         let groups = candidate_groups(&doc, &dom, &links);
         assert!(

@@ -11,7 +11,9 @@ use std::sync::OnceLock;
 use regex::Regex;
 use url::Url;
 
-use super::dom::{Dom, normalize_ws};
+use super::dom::Dom;
+use super::headline::headline_score;
+use crate::extract::{card, text};
 
 /// One resolvable `<a href>` of the page.
 pub(crate) struct Link {
@@ -58,7 +60,7 @@ impl Links {
             if text.is_empty() {
                 text = fallback_text(dom, i);
             }
-            let head = headline_score(&text);
+            let head = headline_score(&text, dom.is_short_date(&text));
             let urlq = url_score(&url, &dom.page);
             all.push(Link {
                 node: i,
@@ -84,7 +86,7 @@ fn fallback_text(dom: &Dom<'_>, i: usize) -> String {
     let n = &dom.nodes[i];
     for attr in ["title", "aria-label"] {
         if let Some(t) = n.el.attr(attr) {
-            let t = normalize_ws(t);
+            let t = text::clean(t);
             if !t.is_empty() {
                 return t;
             }
@@ -94,7 +96,7 @@ fn fallback_text(dom: &Dom<'_>, i: usize) -> String {
         if dom.nodes[j].tag == "img"
             && let Some(alt) = dom.nodes[j].el.attr("alt")
         {
-            let t = normalize_ws(alt);
+            let t = text::clean(alt);
             if !t.is_empty() {
                 return t;
             }
@@ -103,17 +105,10 @@ fn fallback_text(dom: &Dom<'_>, i: usize) -> String {
     String::new()
 }
 
-/// Resolves an href to an absolute http(s) URL without fragment; `None` for
-/// in-page anchors, `javascript:`, `mailto:` and the like.
+/// An href as extraction resolves it (absolute, http(s) only, no scripts or
+/// in-page anchors), without its fragment.
 pub(crate) fn resolve(base: &Url, href: &str) -> Option<Url> {
-    let href = href.trim();
-    if href.is_empty() || href.starts_with('#') {
-        return None;
-    }
-    let mut u = base.join(href).ok()?;
-    if u.scheme() != "http" && u.scheme() != "https" {
-        return None;
-    }
+    let mut u = card::resolve_link(href, base)?;
     u.set_fragment(None);
     Some(u)
 }
@@ -361,129 +356,6 @@ pub(crate) fn path_shape(u: &Url, page: &Url) -> String {
     out
 }
 
-const BOILERPLATE: &[&str] = &[
-    "read more",
-    "more",
-    "continue reading",
-    "continue",
-    "weiterlesen",
-    "mehr",
-    "mehr lesen",
-    "next",
-    "previous",
-    "prev",
-    "next page",
-    "previous page",
-    "older posts",
-    "newer posts",
-    "older entries",
-    "newer entries",
-    "load more",
-    "see all",
-    "see more",
-    "view all",
-    "view more",
-    "show more",
-    "show all",
-    "comments",
-    "comment",
-    "reply",
-    "share",
-    "tweet",
-    "home",
-    "login",
-    "log in",
-    "sign in",
-    "sign up",
-    "register",
-    "subscribe",
-    "menu",
-    "search",
-    "skip to content",
-    "skip to main content",
-    "back to top",
-    "top",
-    "hide",
-    "past",
-    "web",
-    "discuss",
-    "more articles",
-    "all articles",
-    "更多",
-    "下一页",
-    "上一页",
-    "查看更多",
-];
-
-fn re_counter() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?i)^[\d.,\s]*\d[\d.,\s]*(comments?|points?|replies|reply|reactions?|votes?|likes?|shares?|views?|条评论|评论)?$").unwrap()
-    })
-}
-
-/// Rough word count; each CJK character counts as half a word.
-pub(crate) fn word_count(text: &str) -> f64 {
-    let mut words = 0.0;
-    for tok in text.split_whitespace() {
-        let cjk = tok.chars().filter(|c| is_cjk(*c)).count();
-        let rest = tok
-            .chars()
-            .filter(|c| c.is_alphanumeric() && !is_cjk(*c))
-            .count();
-        words += cjk as f64 * 0.5;
-        if rest > 0 {
-            words += 1.0;
-        }
-    }
-    words
-}
-
-pub(crate) fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff)
-}
-
-/// How much a text reads like an article headline (0..1).
-pub(crate) fn headline_score(text: &str) -> f64 {
-    let t = text.trim();
-    if t.is_empty() {
-        return 0.0;
-    }
-    let lower = t
-        .to_lowercase()
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_string();
-    if lower.is_empty() || BOILERPLATE.contains(&lower.as_str()) || re_counter().is_match(t) {
-        return 0.05;
-    }
-    if super::fields::looks_like_date(t) && t.chars().count() <= 40 {
-        return 0.1; // "6 hours ago", "2024-05-01": a date, not a headline
-    }
-    let w = word_count(t);
-    let mut s = if w < 1.0 {
-        0.1
-    } else if w < 2.0 {
-        0.3
-    } else if w < 3.0 {
-        0.5
-    } else if w < 4.0 {
-        0.7
-    } else if w < 5.0 {
-        0.85
-    } else if w <= 30.0 {
-        1.0
-    } else if w <= 60.0 {
-        0.7
-    } else {
-        0.4
-    };
-    if t.chars().count() < 4 {
-        s *= 0.5;
-    }
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -528,17 +400,6 @@ mod tests {
             &page,
         );
         assert!(s > 0.9);
-    }
-
-    #[test]
-    fn headline_text() {
-        assert!(headline_score("Driver Dies After Crashing Into Security Barrier") > 0.9);
-        assert!(headline_score("Read more") < 0.1);
-        assert!(headline_score("123 comments") < 0.1);
-        assert!(headline_score("World") < 0.5);
-        assert!(headline_score("00后比90后少了4700万！这些大省出手了") > 0.9);
-        assert!(headline_score("国内") < 0.5);
-        assert!(headline_score("6 hours ago") < 0.2);
     }
 
     #[test]

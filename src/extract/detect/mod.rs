@@ -6,26 +6,33 @@
 //! page declares (JSON-LD, microdata, `__NEXT_DATA__`) is preferred when it
 //! really describes the page's list; otherwise the page structure decides.
 //!
-//! Pipeline: `dom` indexes the tree, `links` rates every link, `groups`
-//! proposes card groups with verified selectors, `score` ranks them, `fields`
-//! finds field selectors for the winners, and `structured` reads declared
-//! lists; `selector` holds the rules for robust selectors. Output is deterministic: no hash-map
-//! iteration order reaches the results.
+//! Pipeline: `dom` indexes the tree (with its visible text and dates), `links`
+//! rates every link and `headline` every text, `groups` proposes card groups
+//! with verified selectors, `score` ranks them, `fields` finds each field's
+//! element in the winners' cards and `rules` turns those into field rules,
+//! checked with extraction's own readers; `structured` reads declared lists and
+//! `selector` holds the rules for robust selectors. Detection never extracts
+//! items itself: its result is configuration, run by extraction like a
+//! hand-written feed. Output is deterministic: no hash-map iteration order
+//! reaches the results.
 
 mod dom;
 mod fields;
 mod groups;
+mod headline;
 mod links;
+mod rules;
 mod score;
 mod selector;
 mod structured;
 
 use std::collections::BTreeSet;
 
-use scraper::{ElementRef, Html, Selector};
+use scraper::Html;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::extract::date::DateContext;
 use dom::Dom;
 use links::Links;
 
@@ -71,30 +78,37 @@ pub struct StructuredItem {
     pub author: Option<String>,
 }
 
-/// What `detect` found.
+/// A list of articles the page declares itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub enum Detection {
-    /// The page declares its list: `source` is `"json-ld"`, `"microdata"` or
-    /// `"next-data"`.
-    Structured {
-        source: &'static str,
-        items: Vec<StructuredItem>,
-    },
-    /// Card candidates from page structure, best first (may be empty).
-    Cards(Vec<Candidate>),
+pub struct Declared {
+    /// `"json-ld"`, `"microdata"` or `"next-data"`.
+    pub source: &'static str,
+    pub items: Vec<StructuredItem>,
 }
 
-/// Most candidates returned by [`card_candidates`].
+/// What `detect` found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Detection {
+    /// The page's declared list, when it describes the page's articles better
+    /// than any visible card group: a one-line feed then reads it.
+    pub declared: Option<Declared>,
+    /// Card candidates from the page's structure, best first (may be empty).
+    pub candidates: Vec<Candidate>,
+}
+
+/// Most candidates kept.
 const MAX_CANDIDATES: usize = 8;
 /// Groups that get the slower full scoring.
 const RICH_POOL: usize = 40;
 
 /// Detects the page's article list: structured data when it is present and
-/// describes the page's links, else structural card candidates.
-pub fn detect(doc: &Html, page_url: &Url) -> Detection {
-    let (dom, links) = prepare(doc, page_url);
+/// describes the page's links, else structural card candidates. `dates` is how
+/// the feed reads dates (its time zone and format): a card's date counts only
+/// when extraction will understand it.
+pub fn detect(doc: &Html, page_url: &Url, dates: DateContext<'_>) -> Detection {
+    let (dom, links) = prepare(doc, page_url, dates);
     let ranked = rank(doc, &dom, &links);
-    if let Some(found) = structured::find(&dom, &links) {
+    let declared = structured::find(&dom, &links).filter(|found| {
         // Declared data wins unless a confident visible list is clearly
         // larger, the declared items are mostly not linked from the page, or
         // the two lists are about different stories.
@@ -110,29 +124,20 @@ pub fn detect(doc: &Html, page_url: &Url) -> Detection {
             (c >= 0.4 && (best.keys.len() as f64 >= 1.5 * n || (found.linked as f64) < 0.7 * n))
                 || (c >= 0.6 && overlap < 0.5 * n)
         });
-        if !thin {
-            return Detection::Structured {
-                source: found.source,
-                items: found.items,
-            };
-        }
+        !thin
+    });
+    Detection {
+        declared: declared.map(|found| Declared {
+            source: found.source,
+            items: found.items,
+        }),
+        candidates: ranked.into_iter().map(|r| r.candidate).collect(),
     }
-    Detection::Cards(ranked.into_iter().map(|r| r.candidate).collect())
-}
-
-/// Best-first card candidates from page structure only (used by `suggest`,
-/// and when structured data is absent or too thin).
-pub fn card_candidates(doc: &Html, page_url: &Url) -> Vec<Candidate> {
-    let (dom, links) = prepare(doc, page_url);
-    rank(doc, &dom, &links)
-        .into_iter()
-        .map(|r| r.candidate)
-        .collect()
 }
 
 /// Indexes the document and its links, then settles page regions.
-fn prepare<'a>(doc: &'a Html, page_url: &Url) -> (Dom<'a>, Links) {
-    let mut dom = Dom::new(doc, page_url);
+fn prepare<'a>(doc: &'a Html, page_url: &Url, dates: DateContext<'a>) -> (Dom<'a>, Links) {
+    let mut dom = Dom::new(doc, page_url, dates);
     let links = Links::new(&dom);
     let stories: Vec<usize> = links
         .all
@@ -210,7 +215,7 @@ fn rank(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Ranked> {
             Ranked {
                 candidate: Candidate {
                     items: g.selector.clone(),
-                    fields: fields::detect_fields(dom, links, &g.members),
+                    fields: rules::detect_fields(dom, links, &g.members),
                     score: round4(s.score),
                     confidence: round4(confidence(s, rival)),
                     cards: g.members.len(),
@@ -257,201 +262,12 @@ fn confidence(s: &score::GroupScore, rival: f64) -> f64 {
     c.clamp(0.0, 1.0)
 }
 
-/// Extracts items with a candidate's selectors, following the field grammar
-/// the main program understands. Meant for previews and evaluation; links and
-/// images are made absolute against `<base href>`, then `page_url`.
-pub fn preview(doc: &Html, page_url: &Url, candidate: &Candidate) -> Vec<StructuredItem> {
-    let base = base_url(doc, page_url);
-    let Ok(items) = Selector::parse(&candidate.items) else {
-        return Vec::new();
-    };
-    let f = &candidate.fields;
-    let mut out = Vec::new();
-    for card in doc.select(&items) {
-        let title = match &f.title {
-            Some(spec) => apply_field(card, spec),
-            None => default_title(card),
-        }
-        .unwrap_or_default();
-        let link = match &f.link {
-            Some(spec) => apply_field(card, spec),
-            None => default_link(card),
-        }
-        .and_then(|h| links::resolve(&base, &h))
-        .map(|u| u.to_string());
-        let Some(link) = link else { continue };
-        let date = match &f.date {
-            Some(spec) => apply_field(card, spec),
-            None => apply_field(card, "time@datetime").or_else(|| apply_field(card, "time")),
-        };
-        let image = match &f.image {
-            Some(spec) if spec.contains('@') => apply_field(card, spec),
-            Some(spec) => find_target(card, spec).and_then(best_image),
-            None => find_target(card, "img").and_then(best_image),
-        }
-        .and_then(|i| base.join(&i).ok())
-        .map(|u| u.to_string());
-        out.push(StructuredItem {
-            title,
-            link,
-            date,
-            summary: f.summary.as_deref().and_then(|s| apply_field(card, s)),
-            image,
-            author: f.author.as_deref().and_then(|s| apply_field(card, s)),
-        });
-    }
-    out
-}
-
-fn base_url(doc: &Html, page_url: &Url) -> Url {
-    let Ok(sel) = Selector::parse("base[href]") else {
-        return page_url.clone();
-    };
-    doc.select(&sel)
-        .next()
-        .and_then(|b| b.attr("href"))
-        .and_then(|h| page_url.join(h.trim()).ok())
-        .unwrap_or_else(|| page_url.clone())
-}
-
-fn element_text(el: ElementRef<'_>) -> String {
-    let mut raw = String::new();
-    dom::collect_text(el, &mut raw);
-    dom::normalize_ws(&raw)
-}
-
-/// Splits `"sel@attr"` into selector and attribute.
-fn split_attr(spec: &str) -> (&str, Option<&str>) {
-    match spec.rsplit_once('@') {
-        Some((sel, attr))
-            if !attr.is_empty()
-                && attr
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':') =>
-        {
-            (sel.trim(), Some(attr))
-        }
-        _ => (spec.trim(), None),
-    }
-}
-
-/// The element a field selector points at (no attribute part).
-fn find_target<'a>(card: ElementRef<'a>, spec: &str) -> Option<ElementRef<'a>> {
-    let spec = spec.trim();
-    if let Some(rest) = spec.strip_prefix('+') {
-        let sib = card.next_siblings().find_map(ElementRef::wrap)?;
-        return find_target(sib, rest);
-    }
-    let (sel, _) = split_attr(spec);
-    if sel.is_empty() || sel == ":scope" {
-        return Some(card);
-    }
-    let s = Selector::parse(sel).ok()?;
-    card.select(&s).next()
-}
-
-/// Applies one field selector of the grammar to a card.
-pub fn apply_field(card: ElementRef<'_>, spec: &str) -> Option<String> {
-    let el = find_target(card, spec)?;
-    let spec = spec.trim().trim_start_matches('+');
-    let value = match split_attr(spec).1 {
-        Some(attr) => el.attr(attr).map(dom::normalize_ws),
-        None => Some(element_text(el)),
-    };
-    value.filter(|v| !v.is_empty())
-}
-
-fn default_title(card: ElementRef<'_>) -> Option<String> {
-    let h = Selector::parse("h1, h2, h3, h4, h5, h6").ok()?;
-    if let Some(t) = card.select(&h).map(element_text).find(|t| !t.is_empty()) {
-        return Some(t);
-    }
-    if card.value().name() == "a" {
-        return Some(element_text(card)).filter(|t| !t.is_empty());
-    }
-    let a = Selector::parse("a[href]").ok()?;
-    card.select(&a)
-        .next()
-        .map(element_text)
-        .filter(|t| !t.is_empty())
-}
-
-fn default_link(card: ElementRef<'_>) -> Option<String> {
-    if card.value().name() == "a"
-        && let Some(h) = card.attr("href")
-    {
-        return Some(h.to_string());
-    }
-    let a = Selector::parse("a[href]").ok()?;
-    card.select(&a)
-        .next()
-        .and_then(|e| e.attr("href"))
-        .map(str::to_string)
-}
-
-/// Best image URL of an element: real `src`, lazy attributes, `srcset`,
-/// background image, or a descendant image.
-fn best_image(el: ElementRef<'_>) -> Option<String> {
-    let first_src = |v: &str| {
-        v.split(',')
-            .next()
-            .and_then(|p| p.split_whitespace().next())
-            .map(str::to_string)
-    };
-    let v = el.value();
-    for attr in ["data-src", "data-lazy-src", "data-original"] {
-        if let Some(s) = v.attr(attr).filter(|s| !s.trim().is_empty()) {
-            return Some(s.trim().to_string());
-        }
-    }
-    if let Some(s) = v
-        .attr("src")
-        .filter(|s| !s.starts_with("data:") && !s.trim().is_empty())
-    {
-        return Some(s.trim().to_string());
-    }
-    for attr in ["data-srcset", "srcset"] {
-        if let Some(s) = v.attr(attr).and_then(first_src) {
-            return Some(s);
-        }
-    }
-    if let Some(style) = v.attr("style")
-        && let Some(pos) = style.find("url(")
-    {
-        let rest = &style[pos + 4..];
-        if let Some(end) = rest.find(')') {
-            return Some(rest[..end].trim_matches(['"', '\'', ' ']).to_string());
-        }
-    }
-    let img = Selector::parse("img").ok()?;
-    el.select(&img).next().and_then(best_image)
-}
+#[cfg(test)]
+mod tests;
 
 #[cfg(test)]
-mod tests {
+mod confidence_tests {
     use super::*;
-
-    #[test]
-    fn field_grammar() {
-        let doc = Html::parse_document(
-            "<table><tr class='row'><td><a class='t' href='/a'>Title A</a></td></tr>\
-             <tr><td><span class='age' title='2024-01-01'><a href='/i'>2 hours ago</a></span></td></tr></table>",
-        );
-        let sel = Selector::parse("tr.row").unwrap();
-        let card = doc.select(&sel).next().unwrap();
-        assert_eq!(apply_field(card, "a.t").as_deref(), Some("Title A"));
-        assert_eq!(apply_field(card, "a.t@href").as_deref(), Some("/a"));
-        assert_eq!(apply_field(card, "@class").as_deref(), Some("row"));
-        assert_eq!(apply_field(card, ":scope").as_deref(), Some("Title A"));
-        assert_eq!(
-            apply_field(card, "+ span.age a").as_deref(),
-            Some("2 hours ago")
-        );
-        assert_eq!(
-            apply_field(card, "+ span.age@title").as_deref(),
-            Some("2024-01-01")
-        );
-    }
 
     #[test]
     fn confidence_grows_with_margin() {

@@ -9,11 +9,18 @@
 //! and richness (dates, images, teasers). The numbers are tuned to rank, not to
 //! mean anything absolute; `reasons` explains the result to humans.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::dom::Dom;
 use super::fields::{find_date, find_image, find_summary, heading_in, meta_sibling, title_info};
-use super::links::{Links, headline_score, path_shape, site_of, word_count};
+use super::headline::{headline_score, word_count};
+use super::links::{Links, path_shape, site_of};
+
+/// Tag paths longer than this (from a card down to its link) are not compared.
+const MAX_PATH: usize = 16;
+/// Links of one card looked at for "other stories in the card" (a card with more
+/// links than this is no card, and shows it anyway).
+const MAX_CARD_LINKS: usize = 64;
 
 /// What one card contributes to its group's score.
 pub(crate) struct CardFacts {
@@ -26,22 +33,67 @@ pub(crate) struct CardFacts {
     pub maximal: bool,
 }
 
-/// Tag path from `from` (exclusive) down to `to`, e.g. `header>h2>a`.
-pub(crate) fn rel_path(dom: &Dom<'_>, from: usize, to: usize) -> String {
+/// Tag path from `from` (exclusive) down to `to`, e.g. `header>h2>a`; `None`
+/// when `to` is not within [`MAX_PATH`] levels below `from`.
+pub(crate) fn rel_path(dom: &Dom<'_>, from: usize, to: usize) -> Option<String> {
     let mut tags = Vec::new();
     let mut cur = to;
     while cur != from {
-        tags.push(dom.nodes[cur].tag);
-        match dom.nodes[cur].parent {
-            Some(p) => cur = p,
-            None => break,
+        if tags.len() == MAX_PATH {
+            return None;
         }
+        tags.push(dom.nodes[cur].tag);
+        cur = dom.nodes[cur].parent?;
     }
     tags.reverse();
-    tags.join(">")
+    Some(tags.join(">"))
 }
 
-pub(crate) fn card_facts(dom: &Dom<'_>, links: &Links, card: usize) -> CardFacts {
+/// Story links placed alike in the same-tag children of one parent: for
+/// `(parent, child tag, path from the child)`, the first story key found and
+/// whether a second, different one exists. Shared by all cards under the
+/// parent, so telling whether a card is maximal costs each parent one scan.
+type SiblingStories<'a> = HashMap<(usize, &'a str, String), (Option<String>, bool)>;
+
+fn sibling_stories<'a, 'c>(
+    dom: &Dom<'a>,
+    links: &Links,
+    cache: &'c mut SiblingStories<'a>,
+    parent: usize,
+    tag: &'a str,
+    path: &str,
+) -> &'c (Option<String>, bool) {
+    cache
+        .entry((parent, tag, path.to_owned()))
+        .or_insert_with(|| {
+            let mut first: Option<String> = None;
+            for &s in &dom.nodes[parent].children {
+                if dom.nodes[s].tag != tag {
+                    continue;
+                }
+                let placed = links
+                    .in_range(s, dom.nodes[s].end)
+                    .iter()
+                    .take(MAX_CARD_LINKS)
+                    .find(|l| l.is_headline() && rel_path(dom, s, l.node).as_deref() == Some(path));
+                if let Some(l) = placed {
+                    match &first {
+                        None => first = Some(l.key.clone()),
+                        Some(k) if *k != l.key => return (first, true),
+                        Some(_) => {}
+                    }
+                }
+            }
+            (first, false)
+        })
+}
+
+pub(crate) fn card_facts<'a>(
+    dom: &Dom<'a>,
+    links: &Links,
+    card: usize,
+    siblings: &mut SiblingStories<'a>,
+) -> CardFacts {
     let ti = title_info(dom, links, card);
     let end = dom.nodes[card].end;
     let (urlq, key, path) = match ti.primary {
@@ -50,35 +102,33 @@ pub(crate) fn card_facts(dom: &Dom<'_>, links: &Links, card: usize) -> CardFacts
             Some(links.all[p].key.as_str()),
             rel_path(dom, card, links.all[p].node),
         ),
-        None => (0.0, None, String::new()),
+        None => (0.0, None, None),
     };
     // Other stories in the card: headline links placed like the story link
     // (a second `li>a` in a `ul` card), not links inside a teaser or body text.
-    let headline_urls: BTreeSet<String> = match key {
-        Some(_) => links
+    let headline_urls: BTreeSet<String> = match (key, &path) {
+        (Some(_), Some(path)) => links
             .in_range(card, end)
             .iter()
-            .filter(|l| l.is_headline() && rel_path(dom, card, l.node) == path)
+            .take(MAX_CARD_LINKS)
+            .filter(|l| l.is_headline() && rel_path(dom, card, l.node).as_ref() == Some(path))
             .map(|l| l.key.clone())
             .collect(),
-        None => BTreeSet::new(),
+        _ => BTreeSet::new(),
     };
-    // The card is the largest unit around its story when its parent already
+    // The card is the largest unit around its story when a sibling of its kind
     // holds another story placed the same way.
-    let maximal = match (dom.nodes[card].parent, key) {
-        (Some(p), Some(k)) => {
-            let own = format!("{}>{path}", dom.nodes[card].tag);
-            let own = own.trim_end_matches('>');
-            links
-                .in_range(p, dom.nodes[p].end)
-                .iter()
-                .any(|l| l.is_headline() && l.key != k && rel_path(dom, p, l.node) == own)
+    let maximal = match (dom.nodes[card].parent, key, &path) {
+        (Some(p), Some(k), Some(path)) => {
+            let (first, second) =
+                sibling_stories(dom, links, siblings, p, dom.nodes[card].tag, path);
+            *second || first.as_deref().is_some_and(|f| f != k)
         }
         _ => false,
     };
     CardFacts {
         primary: ti.primary,
-        head: headline_score(&ti.text),
+        head: headline_score(&ti.text, dom.is_short_date(&ti.text)),
         title: ti.text,
         urlq,
         headline_urls,
@@ -113,7 +163,11 @@ pub(crate) fn score_group(
     if cards.windows(2).any(|w| dom.contains(w[0], w[1])) {
         return None; // nested cards would yield duplicate items
     }
-    let facts: Vec<CardFacts> = cards.iter().map(|&c| card_facts(dom, links, c)).collect();
+    let mut siblings = SiblingStories::new();
+    let facts: Vec<CardFacts> = cards
+        .iter()
+        .map(|&c| card_facts(dom, links, c, &mut siblings))
+        .collect();
     let linked: Vec<&CardFacts> = facts
         .iter()
         .filter(|f| f.primary.is_some() && f.urlq > 0.0)
@@ -387,7 +441,7 @@ mod tests {
         html.push_str("</ul></main></body></html>");
         let doc = Html::parse_document(&html);
         let url = Url::parse("https://e.com/").unwrap();
-        let dom = Dom::new(&doc, &url);
+        let dom = Dom::for_tests(&doc, &url);
         let links = Links::new(&dom);
         let nav = score_group(&dom, &links, &cards_of(&dom, "li", "it"), true).unwrap();
         let main = score_group(&dom, &links, &cards_of(&dom, "li", "story"), true).unwrap();
@@ -408,7 +462,7 @@ mod tests {
              <div class='c'><a href='/a/h-i-j'>seven eight nine</a></div></div></div>",
         );
         let url = Url::parse("https://e.com/").unwrap();
-        let dom = Dom::new(&doc, &url);
+        let dom = Dom::for_tests(&doc, &url);
         let links = Links::new(&dom);
         assert!(score_group(&dom, &links, &cards_of(&dom, "div", "c"), false).is_none());
     }

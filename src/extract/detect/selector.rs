@@ -655,7 +655,7 @@ mod tests {
              <div class='c'><span class='kicker'>K</span><span class='t'>Two title</span></div>",
         );
         let url = Url::parse("https://e.com/").unwrap();
-        let dom = Dom::new(&doc, &url);
+        let dom = Dom::for_tests(&doc, &url);
         let cards: Vec<usize> = (0..dom.nodes.len())
             .filter(|&i| dom.nodes[i].tag == "div")
             .collect();

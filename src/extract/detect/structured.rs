@@ -13,8 +13,9 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::StructuredItem;
-use super::dom::{Dom, normalize_ws};
+use super::dom::Dom;
 use super::links::{Links, link_key, resolve, site_of};
+use crate::extract::text;
 
 /// A validated structured list.
 pub(crate) struct Found {
@@ -43,7 +44,7 @@ fn types_of(v: &Value) -> Vec<String> {
 fn str_of(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) => {
-            let s = normalize_ws(&decode_entities(s));
+            let s = text::clean(&decode_entities(s));
             (!s.is_empty()).then_some(s)
         }
         Value::Number(n) => Some(n.to_string()),
@@ -235,7 +236,7 @@ fn prop_value(dom: &Dom<'_>, j: usize) -> Option<String> {
         _ => el.attr("content"),
     };
     match v {
-        Some(v) => Some(normalize_ws(v)).filter(|s| !s.is_empty()),
+        Some(v) => Some(text::clean(v)).filter(|s| !s.is_empty()),
         None => Some(dom.text(j)).filter(|s| !s.is_empty()),
     }
 }
@@ -483,7 +484,7 @@ mod tests {
     fn run(html: &str) -> Option<Found> {
         let doc = Html::parse_document(html);
         let url = Url::parse("https://news.example.com/latest").unwrap();
-        let dom = Dom::new(&doc, &url);
+        let dom = Dom::for_tests(&doc, &url);
         let links = Links::new(&dom);
         find(&dom, &links)
     }

@@ -1,20 +1,61 @@
-//! End-to-end checks of `detect` / `card_candidates` on small hand-written
-//! pages, one per signal the detector relies on.
+//! Detection end to end on small hand-written pages, one per signal the detector
+//! relies on. Every test reads the page as a one-line feed does — through
+//! `extract_document` with no `items` — so the items checked are the items a feed
+//! publishes; where a test checks the chosen rules, those are the rules `suggest`
+//! prints.
 
-use scrapefeed::extract::detect::{Candidate, Detection, card_candidates, detect, preview};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use scraper::Html;
 use url::Url;
+
+use super::{Candidate, Detection, detect};
+use crate::config::Feed;
+use crate::extract::date::DateContext;
+use crate::extract::{Extraction, PageInfo, extract_document, parse_document};
+use crate::item::Item;
 
 fn url(s: &str) -> Url {
     Url::parse(s).unwrap()
 }
 
-fn best(html: &str, page: &str) -> (Html, Candidate) {
-    let doc = scrapefeed::extract::parse_document(html);
-    let cands = card_candidates(&doc, &url(page));
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 6, 15, 12, 0, 0).unwrap()
+}
+
+fn dates() -> DateContext<'static> {
+    DateContext {
+        now: now(),
+        tz: chrono_tz::Tz::UTC,
+        format: None,
+    }
+}
+
+fn detection(html: &str, page: &str) -> Detection {
+    detect(&parse_document(html), &url(page), dates())
+}
+
+/// The best card candidate (the rules `suggest` prints) and the items of the
+/// one-line feed.
+fn best(html: &str, page: &str) -> (Candidate, Vec<Item>) {
+    let cands = detection(html, page).candidates;
     assert!(!cands.is_empty(), "no candidates");
-    let c = cands[0].clone();
-    (doc, c)
+    (cands[0].clone(), one_line(html, page).items)
+}
+
+/// What a feed given only the page's URL extracts.
+fn one_line(html: &str, page: &str) -> Extraction {
+    let doc: Html = parse_document(html);
+    let page_url = url(page);
+    extract_document(
+        &Feed::adhoc(page_url.clone()),
+        &doc,
+        &PageInfo {
+            url: &page_url,
+            fetched_at: now(),
+        },
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn nav(items: &[&str]) -> String {
@@ -78,19 +119,17 @@ fn json_ld_item_list_is_used() {
         {{"@context":"https://schema.org","@type":"ItemList","itemListElement":[{items}]}}
         </script></head><body><main>{cards}</main></body></html>"#
     );
-    let doc = scrapefeed::extract::parse_document(&html);
-    match detect(&doc, &url("https://news.example.org/section/local")) {
-        Detection::Structured { source, items } => {
-            assert_eq!(source, "json-ld");
-            assert_eq!(items.len(), 5);
-            assert_eq!(items[0].title, HEADLINES[0]);
-            assert_eq!(
-                items[0].link,
-                format!("https://news.example.org/2024/06/{}", slug(HEADLINES[0]))
-            );
-        }
-        other => panic!("expected structured, got {other:?}"),
-    }
+    let page = "https://news.example.org/section/local";
+    let declared = detection(&html, page).declared.expect("the declared list");
+    assert_eq!(declared.source, "json-ld");
+    let out = one_line(&html, page);
+    assert_eq!(out.card_source, "detected from the page's JSON-LD");
+    assert_eq!(out.items.len(), 5);
+    assert_eq!(out.items[0].title, HEADLINES[0]);
+    assert_eq!(
+        out.items[0].link.as_str(),
+        format!("https://news.example.org/2024/06/{}", slug(HEADLINES[0]))
+    );
 }
 
 #[test]
@@ -109,11 +148,10 @@ fn thin_structured_list_falls_back_to_cards() {
         {{"@type":"ItemList","itemListElement":[{items}]}}</script></head>
         <body><main>{cards}</main></body></html>"#
     );
-    let doc = scrapefeed::extract::parse_document(&html);
-    match detect(&doc, &url("https://news.example.org/")) {
-        Detection::Cards(c) => assert_eq!(c[0].cards, 10),
-        other => panic!("expected cards, got {other:?}"),
-    }
+    let found = detection(&html, "https://news.example.org/");
+    assert!(found.declared.is_none());
+    assert_eq!(found.candidates[0].cards, 10);
+    assert_eq!(one_line(&html, "https://news.example.org/").items.len(), 10);
 }
 
 #[test]
@@ -135,7 +173,7 @@ fn article_grid() {
         ));
     }
     html.push_str("</section></main><footer><a href='/about'>About us</a></footer></body></html>");
-    let (doc, c) = best(&html, "https://paper.example.com/news");
+    let (c, items) = best(&html, "https://paper.example.com/news");
     assert_eq!(c.cards, 8);
     assert!(c.items.contains("article"), "{}", c.items);
     assert_eq!(c.fields.title.as_deref(), Some("h2"));
@@ -149,17 +187,24 @@ fn article_grid() {
         "{:?}",
         c.reasons
     );
-    let items = preview(&doc, &url("https://paper.example.com/news"), &c);
     assert_eq!(items.len(), 8);
     assert_eq!(items[0].title, HEADLINES[0]);
     assert_eq!(
-        items[0].link,
+        items[0].link.as_str(),
         format!("https://paper.example.com/2024/05/{}", slug(HEADLINES[0]))
     );
-    assert_eq!(items[0].date.as_deref(), Some("2024-05-01T10:00:00Z"));
     assert_eq!(
-        items[0].image.as_deref(),
+        items[0].date,
+        Some(Utc.with_ymd_and_hms(2024, 5, 1, 10, 0, 0).unwrap())
+    );
+    assert_eq!(
+        items[0].image.as_ref().map(Url::as_str),
         Some("https://paper.example.com/img/0.jpg")
+    );
+    assert_eq!(items[0].author.as_deref(), Some("By Alex Writer"));
+    assert_eq!(
+        items[0].summary.as_ref().map(|s| s.as_str()),
+        Some("A short teaser sentence that says a little more about this story.")
     );
 }
 
@@ -186,18 +231,18 @@ fn table_rows_with_metadata_in_next_row() {
         "<html><body><table class='top'><tr><td><a href='news'>Front</a> | <a href='newest'>new</a> | <a href='ask'>ask</a></td></tr></table>\
          <table class='stories'>{rows}</table></body></html>"
     );
-    let (doc, c) = best(&html, "https://links.example.com/news");
+    let (c, items) = best(&html, "https://links.example.com/news");
     assert_eq!(c.cards, 10, "{c:?}");
     assert!(c.items.contains("tr.story"), "{}", c.items);
     assert_eq!(c.fields.date.as_deref(), Some("+ span.age"));
     assert_eq!(c.fields.author.as_deref(), Some("+ a.user"));
-    let items = preview(&doc, &url("https://links.example.com/news"), &c);
     assert_eq!(items[2].title, HEADLINES[2]);
-    assert_eq!(items[2].date.as_deref(), Some("3 hours ago"));
+    assert_eq!(items[2].date, Some(now() - TimeDelta::hours(3)));
     assert_eq!(items[2].author.as_deref(), Some("user2"));
     assert!(
         items[2]
             .link
+            .as_str()
             .starts_with("https://site2.example.net/posts/")
     );
 }
@@ -223,7 +268,8 @@ fn biggest_group_is_navigation_but_main_list_wins() {
         html.push_str(&format!("<li><a href='/{}'>{s}</a></li>", s.to_lowercase()));
     }
     html.push_str("</ul></footer></body></html>");
-    let (_, c) = best(&html, "https://daily.example.com/");
+    let (c, items) = best(&html, "https://daily.example.com/");
+    assert_eq!(items.len(), 6);
     assert_eq!(c.cards, 6, "{c:?}");
     assert!(!c.items.contains("nav"), "{}", c.items);
     assert!(
@@ -252,9 +298,8 @@ fn most_popular_rail_loses_to_main_list() {
         html.push_str(&card(h));
     }
     html.push_str("</ul></div></div></body></html>");
-    let (doc, c) = best(&html, "https://mag.example.com/");
+    let (c, items) = best(&html, "https://mag.example.com/");
     assert_eq!(c.cards, 8, "{c:?}");
-    let items = preview(&doc, &url("https://mag.example.com/"), &c);
     assert_eq!(items.len(), 8);
     assert_eq!(items[0].title, HEADLINES[0]);
     assert_eq!(items[7].title, HEADLINES[7]);
@@ -276,7 +321,9 @@ fn hashed_class_names_are_avoided() {
         ));
     }
     html.push_str("</div></div></body></html>");
-    let (_, c) = best(&html, "https://spa.example.com/latest");
+    let (c, items) = best(&html, "https://spa.example.com/latest");
+    assert_eq!(items.len(), 7);
+    assert_eq!(items[3].title, HEADLINES[3]);
     assert_eq!(c.cards, 7, "{c:?}");
     let all = format!("{} {:?}", c.items, c.fields);
     for bad in [
@@ -303,23 +350,19 @@ fn detection_is_deterministic() {
         html.push_str("</section>");
     }
     html.push_str("</body></html>");
-    let doc = scrapefeed::extract::parse_document(&html);
+    let doc = parse_document(&html);
     let u = url("https://blog.example.com/");
-    let a = detect(&doc, &u);
-    let b = detect(&doc, &u);
+    let a = detect(&doc, &u, dates());
+    let b = detect(&doc, &u, dates());
     assert_eq!(a, b);
-    let doc2 = scrapefeed::extract::parse_document(&html);
-    let c = detect(&doc2, &u);
+    let c = detection(&html, "https://blog.example.com/");
     assert_eq!(
         serde_json::to_string(&a).unwrap(),
         serde_json::to_string(&c).unwrap()
     );
     // Articles across several columns form one group.
-    if let Detection::Cards(cands) = a {
-        assert_eq!(cands[0].cards, 9, "{:?}", cands[0]);
-    } else {
-        panic!("expected cards");
-    }
+    assert_eq!(a.candidates[0].cards, 9, "{:?}", a.candidates[0]);
+    assert_eq!(one_line(&html, "https://blog.example.com/").items.len(), 9);
 }
 
 #[test]
@@ -333,13 +376,12 @@ fn read_more_cards_without_title_links() {
         ));
     }
     html.push_str("</div></body></html>");
-    let (doc, c) = best(&html, "https://blog.example.com/");
+    let (c, items) = best(&html, "https://blog.example.com/");
     assert_eq!(c.cards, 5, "{c:?}");
     assert_eq!(c.fields.title.as_deref(), Some("h2"));
-    let items = preview(&doc, &url("https://blog.example.com/"), &c);
     assert_eq!(items[1].title, HEADLINES[1]);
     assert_eq!(
-        items[1].link,
+        items[1].link.as_str(),
         format!("https://blog.example.com/blog/{}", slug(HEADLINES[1]))
     );
 }
@@ -348,8 +390,7 @@ fn read_more_cards_without_title_links() {
 fn page_without_a_list_gives_low_confidence_or_nothing() {
     let html = "<html><body><nav><a href='/'>Home</a><a href='/about'>About</a></nav>\
                 <article><h1>Single post</h1><p>Body text with a <a href='https://other.example/x'>link</a>.</p></article></body></html>";
-    let doc = scrapefeed::extract::parse_document(html);
-    let cands = card_candidates(&doc, &url("https://solo.example.com/post"));
+    let cands = detection(html, "https://solo.example.com/post").candidates;
     assert!(cands.iter().all(|c| c.confidence < 0.5), "{cands:?}");
 }
 
@@ -368,11 +409,10 @@ fn rail_announced_only_by_its_heading_loses() {
         ));
     }
     html.push_str("</ul></div></div></body></html>");
-    let (doc, c) = best(&html, "https://paper.example.com/science");
+    let (c, items) = best(&html, "https://paper.example.com/science");
     assert_eq!(c.cards, 5, "{c:?}");
-    let items = preview(&doc, &url("https://paper.example.com/science"), &c);
     assert!(
-        items.iter().all(|i| i.link.contains("/science/")),
+        items.iter().all(|i| i.link.path().starts_with("/science/")),
         "{items:?}"
     );
 }
@@ -405,37 +445,34 @@ fn structured_list_about_other_stories_loses_to_main_cards() {
         r#"<html><head><script type="application/ld+json">[{items}]</script></head>
         <body><main>{cards}</main><aside class="sidebar"><ul>{rail}</ul></aside></body></html>"#
     );
-    let doc = scrapefeed::extract::parse_document(&html);
-    match detect(&doc, &url("https://news.example.org/")) {
-        Detection::Cards(c) => {
-            assert_eq!(c[0].items, "article");
-            assert_eq!(c[0].cards, 10);
-        }
-        other => panic!("expected cards, got {other:?}"),
-    }
+    let found = detection(&html, "https://news.example.org/");
+    assert!(found.declared.is_none());
+    assert_eq!(found.candidates[0].items, "article");
+    let items = one_line(&html, "https://news.example.org/").items;
+    assert_eq!(items.len(), 10);
+    assert!(items.iter().all(|i| i.link.path().starts_with("/2024/06/")));
 }
 
 #[test]
 fn empty_and_script_only_pages() {
-    let doc = scrapefeed::extract::parse_document("");
-    assert_eq!(
-        detect(&doc, &url("https://e.example.com/")),
-        Detection::Cards(vec![])
-    );
+    let empty = detection("", "https://e.example.com/");
+    assert!(empty.declared.is_none() && empty.candidates.is_empty());
     // A client-rendered page: no anchors, only Next.js props.
     let html = r#"<html><body><div id="__next"></div><script id="__NEXT_DATA__" type="application/json">
         {"props":{"pageProps":{"posts":[
           {"title":"First post","slug":"first-post","date":"2024-01-03"},
           {"title":"Second post","slug":"second-post","date":"2024-01-02"},
           {"title":"Third post","slug":"third-post","date":"2024-01-01"}]}}}</script></body></html>"#;
-    let doc = scrapefeed::extract::parse_document(html);
-    match detect(&doc, &url("https://e.example.com/blog/")) {
-        Detection::Structured { source, items } => {
-            assert_eq!(source, "next-data");
-            assert_eq!(items.len(), 3);
-            assert_eq!(items[1].link, "https://e.example.com/blog/second-post");
-            assert_eq!(items[1].date.as_deref(), Some("2024-01-02"));
-        }
-        other => panic!("expected next-data, got {other:?}"),
-    }
+    let page = "https://e.example.com/blog/";
+    assert_eq!(detection(html, page).declared.unwrap().source, "next-data");
+    let items = one_line(html, page).items;
+    assert_eq!(items.len(), 3);
+    assert_eq!(
+        items[1].link.as_str(),
+        "https://e.example.com/blog/second-post"
+    );
+    assert_eq!(
+        items[1].date,
+        Some(Utc.with_ymd_and_hms(2024, 1, 2, 0, 0, 0).unwrap())
+    );
 }
