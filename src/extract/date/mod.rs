@@ -100,28 +100,57 @@ static ISO_ANYWHERE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Parses one date text as found on a page (an attribute value or an element's text).
 pub fn parse_date(text: &str, ctx: &DateContext) -> Option<DateTime<Utc>> {
+    find_date(text, ctx).map(|found| found.at)
+}
+
+/// A date read from a text, and how much of the text it took.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FoundDate {
+    pub at: DateTime<Utc>,
+    /// Whether the date is the whole text (labels and brackets aside, or one
+    /// `|`-separated part of it), rather than words found inside a longer text
+    /// ("Posted by Jane on Dec 12, 2025").
+    pub whole: bool,
+    /// Bytes of the words the date was read from.
+    pub len: usize,
+}
+
+/// Like [`parse_date`], telling also whether the date was the whole text or words
+/// found inside it: "today" inside a headline is not the headline's date.
+pub fn find_date(text: &str, ctx: &DateContext) -> Option<FoundDate> {
     let (cleaned, truncated) = clean(text);
     if cleaned.is_empty() {
         return None;
     }
     let lower = cleaned.to_lowercase();
+    let inside = |(len, at): (usize, DateTime<Utc>)| FoundDate {
+        at,
+        whole: false,
+        len,
+    };
     if truncated {
         // The last word may be cut ("Dec 12, 2" of "Dec 12, 2025"): drop it,
         // and let no date run up to the cut.
         let whole_words = lower.rsplit_once(' ').map_or("", |(head, _)| head);
-        return search(whole_words, true, ctx);
+        return search(whole_words, true, ctx).map(inside);
     }
+    let whole = |at| FoundDate {
+        at,
+        whole: true,
+        len: lower.len(),
+    };
     if let Some(format) = ctx.format {
         let with_format = [cleaned.as_str(), unwrap_brackets(&cleaned)]
             .into_iter()
             .find_map(|s| parse_with_format(s, format, ctx).and_then(|t| accept(t, ctx)));
-        if with_format.is_some() {
-            return with_format;
+        if let Some(at) = with_format {
+            return Some(whole(at));
         }
     }
     parse_labelled(&lower, ctx)
         .or_else(|| segments(&lower).find_map(|segment| parse_labelled(segment, ctx)))
-        .or_else(|| search(&lower, false, ctx))
+        .map(whole)
+        .or_else(|| search(&lower, false, ctx).map(inside))
 }
 
 /// Collapses whitespace and control characters into single spaces, trims,
@@ -257,7 +286,7 @@ fn segments(s: &str) -> impl Iterator<Item = &str> {
 /// that parses ("Posted by Jane on Dec 12, 2025 10:30 in News"). With
 /// `cut_off`, `s` is the start of a longer text and a date may not end at
 /// its end.
-fn search(s: &str, cut_off: bool, ctx: &DateContext) -> Option<DateTime<Utc>> {
+fn search(s: &str, cut_off: bool, ctx: &DateContext) -> Option<(usize, DateTime<Utc>)> {
     let text = absolute::rewrite_cjk(s);
     let words: Vec<(usize, usize)> = text
         .split(' ')
@@ -290,10 +319,10 @@ fn search(s: &str, cut_off: bool, ctx: &DateContext) -> Option<DateTime<Utc>> {
             }
         }
     }
-    best.map(|(_, t)| t).or_else(|| {
+    best.or_else(|| {
         ISO_ANYWHERE
             .find_iter(&text)
-            .find_map(|m| parse_exact(m.as_str(), ctx))
+            .find_map(|m| parse_exact(m.as_str(), ctx).map(|t| (m.len(), t)))
     })
 }
 

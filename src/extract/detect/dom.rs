@@ -509,15 +509,16 @@ impl<'a> Dom<'a> {
     }
 
     /// The date extraction reads from this element: its `datetime` attribute,
-    /// else its (short) text.
+    /// else its (short) text, when the date is all of it or a good part (a
+    /// byline's "on Dec 12, 2025"); "today" inside a headline is no date.
     pub fn date_of(&self, i: usize) -> Option<DateTime<Utc>> {
         let el = &self.nodes[i].el;
         match el.attr("datetime").filter(|d| !d.trim().is_empty()) {
-            Some(value) => self.parse_date(value),
+            Some(value) => self.read_date(value, 3),
             None => self
                 .short_text(i, MAX_DATE_CHARS * 8)
                 .filter(|t| t.chars().count() <= MAX_DATE_CHARS)
-                .and_then(|t| self.parse_date(&t)),
+                .and_then(|t| self.read_date(&t, 3)),
         }
     }
 
@@ -526,14 +527,17 @@ impl<'a> Dom<'a> {
         date::parse_date(text, &self.dates)
     }
 
-    /// Whether a short text (a link's, a heading's) is just a date: "6 hours ago".
+    /// Whether a short text (a link's, a heading's) is just a date: "6 hours
+    /// ago", "Yesterday, 18:00".
     pub fn is_short_date(&self, text: &str) -> bool {
-        text.chars().count() <= 40 && self.is_date(text)
+        text.chars().count() <= 40 && self.read_date(text, 2).is_some()
     }
 
-    /// Whether a text is a date the date parser understands.
-    pub fn is_date(&self, text: &str) -> bool {
-        self.parse_date(text).is_some()
+    /// The date in `text` when it is the whole text, or words found inside it
+    /// that take at least `1/share` of it.
+    fn read_date(&self, text: &str, share: usize) -> Option<DateTime<Utc>> {
+        let found = date::find_date(text, &self.dates)?;
+        (found.whole || found.len * share >= text.trim().len()).then_some(found.at)
     }
 
     /// Next element sibling.

@@ -7,6 +7,8 @@
 //! asks `selector::relative_selector` for one selector that picks those
 //! elements. The same per-card finders feed the richness signals of scoring.
 
+use std::cell::OnceCell;
+
 use super::dom::{Dom, tokens};
 use super::headline::{headline_score, word_count};
 use super::links::Links;
@@ -338,6 +340,26 @@ pub(crate) struct TitleInfo {
     pub heading: Option<usize>,
     pub primary: Option<usize>,
     pub text: String,
+    /// How much `text` reads like a headline.
+    pub head: f64,
+}
+
+/// Each card's [`TitleInfo`], worked out once however many candidate groups
+/// the card is scored in.
+pub(crate) struct Titles {
+    cells: Vec<OnceCell<TitleInfo>>,
+}
+
+impl Titles {
+    pub fn new(dom: &Dom<'_>) -> Titles {
+        Titles {
+            cells: (0..dom.nodes.len()).map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    pub fn get(&self, dom: &Dom<'_>, links: &Links, card: usize) -> &TitleInfo {
+        self.cells[card].get_or_init(|| title_info(dom, links, card))
+    }
 }
 
 pub(crate) fn title_info(dom: &Dom<'_>, links: &Links, card: usize) -> TitleInfo {
@@ -352,6 +374,7 @@ pub(crate) fn title_info(dom: &Dom<'_>, links: &Links, card: usize) -> TitleInfo
     TitleInfo {
         heading,
         primary,
+        head: headline_score(&text, dom.is_short_date(&text)),
         text,
     }
 }

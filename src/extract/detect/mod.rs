@@ -157,13 +157,14 @@ struct Ranked {
 
 fn rank(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Ranked> {
     let groups = groups::candidate_groups(doc, dom, links);
+    let titles = fields::Titles::new(dom);
 
     // Quick pass over every group, then the full pass on the best few.
     let mut quick: Vec<(f64, usize)> = groups
         .iter()
         .enumerate()
         .filter_map(|(k, g)| {
-            score::score_group(dom, links, &g.members, false).map(|s| (s.score, k))
+            score::score_group(dom, links, &titles, &g.members, false).map(|s| (s.score, k))
         })
         .collect();
     quick.sort_by(|a, b| {
@@ -175,7 +176,7 @@ fn rank(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Ranked> {
     let mut full: Vec<(usize, score::GroupScore)> = quick
         .iter()
         .filter_map(|&(_, k)| {
-            score::score_group(dom, links, &groups[k].members, true).map(|s| (k, s))
+            score::score_group(dom, links, &titles, &groups[k].members, true).map(|s| (k, s))
         })
         .collect();
     full.sort_by(|a, b| {
@@ -215,7 +216,7 @@ fn rank(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Ranked> {
             Ranked {
                 candidate: Candidate {
                     items: g.selector.clone(),
-                    fields: rules::detect_fields(dom, links, &g.members),
+                    fields: rules::detect_fields(dom, links, &titles, &g.members),
                     score: round4(s.score),
                     confidence: round4(confidence(s, rival)),
                     cards: g.members.len(),

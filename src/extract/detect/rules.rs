@@ -16,8 +16,7 @@ use url::Url;
 use super::DetectedFields;
 use super::dom::Dom;
 use super::fields::{
-    TitleInfo, find_author, find_date, find_image, find_summary, is_heading, meta_sibling,
-    title_info,
+    TitleInfo, Titles, find_author, find_date, find_image, find_summary, is_heading, meta_sibling,
 };
 use super::links::Links;
 use super::selector::relative_selector;
@@ -58,8 +57,13 @@ impl Field {
 const MIN_AGREEMENT: f64 = 0.6;
 
 /// Detects field rules for a verified card group.
-pub(crate) fn detect_fields(dom: &Dom<'_>, links: &Links, cards: &[usize]) -> DetectedFields {
-    let infos: Vec<TitleInfo> = cards.iter().map(|&c| title_info(dom, links, c)).collect();
+pub(crate) fn detect_fields(
+    dom: &Dom<'_>,
+    links: &Links,
+    titles: &Titles,
+    cards: &[usize],
+) -> DetectedFields {
+    let infos: Vec<&TitleInfo> = cards.iter().map(|&c| titles.get(dom, links, c)).collect();
     let siblings: Vec<Option<usize>> = cards
         .iter()
         .map(|&c| meta_sibling(dom, links, c, cards))

@@ -12,8 +12,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::dom::Dom;
-use super::fields::{find_date, find_image, find_summary, heading_in, meta_sibling, title_info};
-use super::headline::{headline_score, word_count};
+use super::fields::{Titles, find_date, find_image, find_summary, meta_sibling};
+use super::headline::word_count;
 use super::links::{Links, path_shape, site_of};
 
 /// Tag paths longer than this (from a card down to its link) are not compared.
@@ -91,10 +91,11 @@ fn sibling_stories<'a, 'c>(
 pub(crate) fn card_facts<'a>(
     dom: &Dom<'a>,
     links: &Links,
+    titles: &Titles,
     card: usize,
     siblings: &mut SiblingStories<'a>,
 ) -> CardFacts {
-    let ti = title_info(dom, links, card);
+    let ti = titles.get(dom, links, card);
     let end = dom.nodes[card].end;
     let (urlq, key, path) = match ti.primary {
         Some(p) => (
@@ -128,8 +129,8 @@ pub(crate) fn card_facts<'a>(
     };
     CardFacts {
         primary: ti.primary,
-        head: headline_score(&ti.text, dom.is_short_date(&ti.text)),
-        title: ti.text,
+        head: ti.head,
+        title: ti.text.clone(),
         urlq,
         headline_urls,
         ctx: dom.context_factor(card),
@@ -153,6 +154,7 @@ pub(crate) struct GroupScore {
 pub(crate) fn score_group(
     dom: &Dom<'_>,
     links: &Links,
+    titles: &Titles,
     cards: &[usize],
     rich: bool,
 ) -> Option<GroupScore> {
@@ -166,7 +168,7 @@ pub(crate) fn score_group(
     let mut siblings = SiblingStories::new();
     let facts: Vec<CardFacts> = cards
         .iter()
-        .map(|&c| card_facts(dom, links, c, &mut siblings))
+        .map(|&c| card_facts(dom, links, titles, c, &mut siblings))
         .collect();
     let linked: Vec<&CardFacts> = facts
         .iter()
@@ -248,7 +250,8 @@ pub(crate) fn score_group(
             if find_image(dom, c).is_some() {
                 imaged += 1;
             }
-            if find_summary(dom, c, heading_in(dom, c), &facts[k].title).is_some() {
+            let heading = titles.get(dom, links, c).heading;
+            if find_summary(dom, c, heading, &facts[k].title).is_some() {
                 summarised += 1;
             }
         }
@@ -443,8 +446,22 @@ mod tests {
         let url = Url::parse("https://e.com/").unwrap();
         let dom = Dom::for_tests(&doc, &url);
         let links = Links::new(&dom);
-        let nav = score_group(&dom, &links, &cards_of(&dom, "li", "it"), true).unwrap();
-        let main = score_group(&dom, &links, &cards_of(&dom, "li", "story"), true).unwrap();
+        let nav = score_group(
+            &dom,
+            &links,
+            &Titles::new(&dom),
+            &cards_of(&dom, "li", "it"),
+            true,
+        )
+        .unwrap();
+        let main = score_group(
+            &dom,
+            &links,
+            &Titles::new(&dom),
+            &cards_of(&dom, "li", "story"),
+            true,
+        )
+        .unwrap();
         assert!(
             main.score > 2.0 * nav.score,
             "{} vs {}",
@@ -464,6 +481,15 @@ mod tests {
         let url = Url::parse("https://e.com/").unwrap();
         let dom = Dom::for_tests(&doc, &url);
         let links = Links::new(&dom);
-        assert!(score_group(&dom, &links, &cards_of(&dom, "div", "c"), false).is_none());
+        assert!(
+            score_group(
+                &dom,
+                &links,
+                &Titles::new(&dom),
+                &cards_of(&dom, "div", "c"),
+                false
+            )
+            .is_none()
+        );
     }
 }
