@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::serve::Listen;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "scrapefeed",
@@ -34,6 +36,18 @@ pub enum Command {
         /// Only these feeds (with --once; the daemon always runs every feed in
         /// feeds.yaml).
         feeds: Vec<String>,
+        /// Also serve output_dir over HTTP: at ADDR, or
+        /// without one where `serve` would listen (put feed names before --serve).
+        #[arg(long, value_name = "ADDR", num_args = 0..=1, conflicts_with = "once")]
+        serve: Option<Option<Listen>>,
+    },
+    /// Serve output_dir over HTTP (refreshes nothing; runs beside a daemon).
+    Serve {
+        /// HOST:PORT (localhost:8080, 127.0.0.1:8080, [::1]:8080, :8080 for every
+        /// interface). Default: settings.listen, else the address base_url names on
+        /// this machine, else localhost:8080.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<Listen>,
     },
     /// Fetch a feed's page (or any URL or local file) and show the items it would get.
     Preview {

@@ -15,6 +15,7 @@ use crate::fetch::{Fetched, Fetcher};
 use crate::pass;
 use crate::preview;
 use crate::refresh::Context;
+use crate::serve::{Listen, Server};
 use crate::store::{Mode, Store, StoreError, StoreLock};
 
 pub const EXIT_OK: u8 = 0;
@@ -359,11 +360,32 @@ pub fn daemon_takes_no_names(names: &[String]) -> u8 {
     EXIT_CONFIG
 }
 
-/// `run`: the daemon, until SIGTERM/SIGINT.
-pub async fn run_daemon(path: &Path, config: Config) -> anyhow::Result<u8> {
+/// `run [--serve [ADDR]]`: the daemon, until SIGTERM/SIGINT; with `--serve`, the
+/// server too, in the same process and with the same shutdown.
+pub async fn run_daemon(
+    path: &Path,
+    config: Config,
+    serve: Option<Option<Listen>>,
+) -> anyhow::Result<u8> {
     let control = crate::daemon::signals::install().context("installing signal handlers")?;
+    // The socket is bound first: a busy port is an error before any feed runs.
+    let server = match serve.map(|listen| bind(&config, listen)).transpose() {
+        Ok(server) => server,
+        Err(code) => return Ok(code),
+    };
+    let serving = server.map(|server| {
+        let configs = follow(path, &config, None, &control);
+        let control = control.clone();
+        tokio::spawn(async move { server.run(configs, control).await })
+    });
     let clock = Arc::new(crate::daemon::clock::SystemClock);
-    match crate::daemon::run(path, config, control, clock).await {
+    let result = crate::daemon::run(path, config, control.clone(), clock).await;
+    // However the daemon ended, the server ends with it.
+    control.shutdown.cancel();
+    if let Some(serving) = serving {
+        serving.await.context("the server task")?;
+    }
+    match result {
         Ok(()) => Ok(EXIT_OK),
         Err(crate::daemon::DaemonError::Store(e @ crate::store::StoreError::Locked(_))) => {
             eprintln!("{e}");
@@ -371,4 +393,54 @@ pub async fn run_daemon(path: &Path, config: Config) -> anyhow::Result<u8> {
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `serve [--listen ADDR]`: output_dir over HTTP, until
+/// SIGTERM/SIGINT. It refreshes nothing and takes no lock: it runs beside a daemon.
+pub async fn serve(path: &Path, config: Config, listen: Option<Listen>) -> anyhow::Result<u8> {
+    let control = crate::daemon::signals::install().context("installing signal handlers")?;
+    let server = match bind(&config, listen) {
+        Ok(server) => server,
+        Err(code) => return Ok(code),
+    };
+    let configs = follow(path, &config, Some(control.reload.clone()), &control);
+    crate::daemon::notify::ready("serving");
+    server.run(configs, control).await;
+    crate::daemon::notify::stopping();
+    Ok(EXIT_OK)
+}
+
+/// Binds the server where `listen` says (or the configured or default address), and
+/// says where readers find it.
+fn bind(config: &Config, listen: Option<Listen>) -> Result<Server, u8> {
+    let listen = listen
+        .or_else(|| config.settings.listen.clone())
+        .unwrap_or_else(|| Listen::for_base_url(config.settings.base_url.as_ref()));
+    match Server::bind(&listen) {
+        Ok(server) => {
+            server.announce(config, &listen);
+            Ok(server)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(EXIT_FAILED)
+        }
+    }
+}
+
+/// The configuration for the server, following feeds.yaml from now on.
+fn follow(
+    path: &Path,
+    config: &Config,
+    reload: Option<Arc<tokio::sync::Notify>>,
+    control: &crate::daemon::Control,
+) -> tokio::sync::watch::Receiver<Arc<Config>> {
+    let (configs, receiver) = tokio::sync::watch::channel(Arc::new(config.clone()));
+    tokio::spawn(crate::serve::follow_config(
+        path.to_path_buf(),
+        configs,
+        reload,
+        control.shutdown.clone(),
+    ));
+    receiver
 }

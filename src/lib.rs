@@ -11,7 +11,8 @@
 //!   publish::publish ─▶ output/<slug>.xml, .atom (atomic, rewritten only when changed)
 //! ```
 //!
-//! `pass` runs many refreshes concurrently for `run --once`; `daemon` schedules them.
+//! `pass` runs many refreshes concurrently for `run --once`; `daemon` schedules them;
+//! `serve` publishes `output_dir` over HTTP (`serve`, `run --serve`).
 //! Every stage has its own error type naming the feed, URL, selector or path involved;
 //! `anyhow` appears only in the binary.
 
@@ -29,6 +30,7 @@ pub mod preview;
 pub mod publish;
 pub mod refresh;
 pub mod schedule;
+pub mod serve;
 pub mod status;
 pub mod store;
 pub mod suggest;

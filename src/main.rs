@@ -31,15 +31,23 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Check => Ok(commands::check(&cli.config)),
-            Command::Run { once: true, feeds } => match commands::load(&cli.config) {
+            Command::Run {
+                once: true, feeds, ..
+            } => match commands::load(&cli.config) {
                 Ok(config) => commands::run_once(config, &feeds).await,
                 Err(code) => Ok(code),
             },
-            Command::Run { once: false, feeds } if !feeds.is_empty() => {
-                Ok(commands::daemon_takes_no_names(&feeds))
-            }
-            Command::Run { once: false, .. } => match commands::load(&cli.config) {
-                Ok(config) => commands::run_daemon(&cli.config, config).await,
+            Command::Run {
+                once: false, feeds, ..
+            } if !feeds.is_empty() => Ok(commands::daemon_takes_no_names(&feeds)),
+            Command::Run {
+                once: false, serve, ..
+            } => match commands::load(&cli.config) {
+                Ok(config) => commands::run_daemon(&cli.config, config, serve).await,
+                Err(code) => Ok(code),
+            },
+            Command::Serve { listen } => match commands::load(&cli.config) {
+                Ok(config) => commands::serve(&cli.config, config, listen).await,
                 Err(code) => Ok(code),
             },
             Command::Preview {

@@ -37,6 +37,10 @@ mod quiet;
 mod removed_feeds;
 #[path = "cli/retention.rs"]
 mod retention;
+#[path = "cli/serve.rs"]
+mod serve;
+#[path = "cli/serve_process.rs"]
+mod serve_process;
 #[path = "cli/site.rs"]
 mod site;
 #[path = "cli/status.rs"]

@@ -154,6 +154,7 @@ impl<'a> Checker<'a> {
             run_at_start: or(&s.run_at_start, d.run_at_start),
             grace_period: or(&s.grace_period, d.grace_period),
             websub_hub,
+            listen: s.listen.as_ref().map(|l| l.value.clone()),
         };
         settings.resolve_paths(self.path);
         self.folders(s, &settings);

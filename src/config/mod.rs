@@ -30,6 +30,7 @@ use scraper::Selector;
 use url::Url;
 
 use crate::schedule::Schedule;
+use crate::serve::Listen;
 
 pub use error::{ConfigError, ConfigErrors, ConfigWarning, Location, did_you_mean};
 pub use field::{FieldRule, Read, Scope};
@@ -80,6 +81,8 @@ pub struct Settings {
     pub grace_period: Duration,
     /// The WebSub hub told about every change of a feed's files (needs `base_url`).
     pub websub_hub: Option<Url>,
+    /// Where `serve` and `run --serve` listen (default: from `base_url`).
+    pub listen: Option<Listen>,
 }
 
 impl Default for Settings {
@@ -98,6 +101,7 @@ impl Default for Settings {
             run_at_start: true,
             grace_period: Duration::from_secs(30),
             websub_hub: None,
+            listen: None,
         }
     }
 }

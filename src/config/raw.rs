@@ -14,6 +14,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use super::decode::keys_of;
 use super::spanned::Spanned;
 use super::value::{self, AtMost, Positive};
+use crate::serve::Listen;
 
 pub type Text = Spanned<String>;
 
@@ -49,6 +50,7 @@ pub struct RawSettings {
     pub run_at_start: Option<Spanned<bool>>,
     pub grace_period: Option<Spanned<value::Duration>>,
     pub websub_hub: Option<Text>,
+    pub listen: Option<Spanned<Listen>>,
     // Per-feed defaults (see `RawFeedSettings`).
     pub schedule: Option<Text>,
     pub timezone: Option<Spanned<value::Zone>>,

@@ -301,3 +301,10 @@ impl<'de> Deserialize<'de> for HeaderText {
         })
     }
 }
+
+/// Where the built-in server listens: `localhost:8080`, `[::1]:8080`, `:8080`.
+impl<'de> Deserialize<'de> for crate::serve::Listen {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        from_text(deserializer, "an address like localhost:8080", str::parse)
+    }
+}

@@ -1,6 +1,6 @@
-//! A running `scrapefeed run` for the tests: started in a project, its log (stderr)
-//! collected as it is written, signalled like systemd would, and killed if a test
-//! leaves it behind.
+//! A running `scrapefeed run` (or `serve`) for the tests: started in a project, its
+//! log (stderr) collected as it is written, signalled like systemd would, and killed
+//! if a test leaves it behind.
 
 use std::io::{BufRead, BufReader};
 use std::process::Child;
@@ -24,7 +24,12 @@ impl Daemon {
     }
 
     pub fn start_with(project: &Project, env: &[(&str, &str)]) -> Daemon {
-        let mut command = project.command(&["run"]);
+        Daemon::spawn(project, &["run"], env)
+    }
+
+    /// Starts the binary with `args` (`["serve"]`, `["run", "--serve", …]`) and `env`.
+    pub fn spawn(project: &Project, args: &[&str], env: &[(&str, &str)]) -> Daemon {
+        let mut command = project.command(args);
         for (name, value) in env {
             command.env(name, value);
         }
@@ -53,6 +58,20 @@ impl Daemon {
             || self.log().contains(text),
             || self.log(),
         );
+    }
+
+    /// Waits for the server's announcement and returns the first address it serves on.
+    pub fn served_at(&self) -> std::net::SocketAddr {
+        self.wait_log("serving ");
+        let log = self.log();
+        let line = log
+            .lines()
+            .find(|l| l.contains("serving "))
+            .expect("the announcement");
+        let rest = &line[line.find("http://").expect("a URL") + "http://".len()..];
+        let addr = &rest[..rest.find('/').expect("a path")];
+        addr.parse()
+            .unwrap_or_else(|e| panic!("`{addr}` in {line:?}: {e}"))
     }
 
     pub fn signal(&self, name: &str) {

@@ -1,11 +1,14 @@
 //! Helpers shared by the integration tests: a real HTTP server on 127.0.0.1
 //! (`server`), a temporary project directory and the binary run against it
-//! (`project`), a running daemon (`daemon`), a disk that fills up (`disk`), the section pages the server serves (`pages`), and accessors for
-//! the feeds read back with feed-rs (`feed`), and `status --json` read back (`status`).
+//! (`project`), a running daemon or server (`daemon`), a disk that fills up (`disk`),
+//! the section pages the server serves (`pages`), accessors for the feeds read back
+//! with feed-rs (`feed`), `status --json` read back (`status`), and a client for
+//! scrapefeed's own server that sends requests as written (`http`).
 
 pub mod daemon;
 pub mod disk;
 pub mod feed;
+pub mod http;
 pub mod pages;
 pub mod project;
 pub mod server;
