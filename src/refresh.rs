@@ -14,7 +14,7 @@ use crate::extract::auto::Choice;
 use crate::extract::{self, ExtractError, Extraction, PageInfo};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page};
 use crate::publish::{self, Channel, PublishError, websub};
-use crate::store::{Merge, Store, StoreError};
+use crate::store::{Fetch, Merge, Store, StoreError};
 
 /// How many refreshes in a row must see far fewer cards than usual before the smaller
 /// page is accepted (on the next one).
@@ -108,22 +108,27 @@ impl Context {
 pub async fn refresh(ctx: &Context, feed: &Feed) -> Report {
     let started = Instant::now();
     let mut queued = Duration::ZERO;
-    let result = refresh_inner(ctx, feed, &mut queued).await;
-    if let Err(error) = &result {
-        let store = ctx.store.clone();
-        let (slug, message) = (feed.slug.clone(), error.to_string());
+    let mut fetch = Fetch::default();
+    let result = refresh_inner(ctx, feed, &mut queued, &mut fetch).await;
+    fetch.failed = result.is_err();
+    let store = ctx.store.clone();
+    let slug = feed.slug.clone();
+    let failure = result.as_ref().err().map(|error| {
         let short = matches!(error, RefreshError::FarFewer { .. });
-        let recorded = blocking(&feed.slug, move || {
-            if short {
-                Ok(store.record_short_page(&slug, &message, Utc::now())?)
-            } else {
-                Ok(store.record_failure(&slug, &message, Utc::now())?)
-            }
-        })
-        .await;
-        if let Err(e) = recorded {
-            tracing::error!(feed = %feed.slug, "cannot record the failure: {e}");
+        (short, error.to_string())
+    });
+    let recorded = blocking(&feed.slug, move || {
+        match failure {
+            Some((true, message)) => store.record_short_page(&slug, &message, Utc::now())?,
+            Some((false, message)) => store.record_failure(&slug, &message, Utc::now())?,
+            None => {}
         }
+        // What the request looked like, for /metrics.
+        Ok(store.record_fetch(&slug, &fetch)?)
+    })
+    .await;
+    if let Err(e) = recorded {
+        tracing::error!(feed = %feed.slug, "cannot record the refresh: {e}");
     }
     Report {
         slug: feed.slug.clone(),
@@ -137,11 +142,13 @@ pub async fn refresh(ctx: &Context, feed: &Feed) -> Report {
     }
 }
 
-/// The refresh itself; `queued` receives the time its request waited for the host.
+/// The refresh itself; `queued` receives the time its request waited for the host,
+/// `fetch` what its request looked like.
 async fn refresh_inner(
     ctx: &Context,
     feed: &Feed,
     queued: &mut Duration,
+    fetch: &mut Fetch,
 ) -> Result<Outcome, RefreshError> {
     let store = ctx.store.clone();
     let (slug, fingerprint, url) = (
@@ -170,8 +177,20 @@ async fn refresh_inner(
         "fetching {}",
         feed.url
     );
+    let asked = Instant::now();
     let (fetched, waited) = ctx.fetcher.fetch_timed(&feed.url, validators).await;
     *queued = waited;
+    // The request's own time, without the wait for its turn at the host.
+    fetch.duration = Some(asked.elapsed().saturating_sub(waited));
+    fetch.status = match &fetched {
+        Ok(Fetched::NotModified) => Some(304),
+        Ok(Fetched::Page(page)) => Some(page.status),
+        Err(FetchError::Status { status, .. }) => Some(*status),
+        Err(_) => None,
+    };
+    if let Ok(Fetched::Page(page)) = &fetched {
+        fetch.bytes = page.bytes as u64;
+    }
     let mut page = match fetched? {
         Fetched::NotModified => {
             let store = ctx.store.clone();
@@ -187,7 +206,10 @@ async fn refresh_inner(
     let remembered = record.detected.as_deref().and_then(Choice::from_json);
     // The HTML moves into extraction: a page is held once, never copied.
     let html = std::mem::take(&mut page.html);
-    let extraction = extract_page(ctx, feed, html, &page, remembered).await?;
+    let extraction = extract_page(ctx, feed, html, &page, remembered).await;
+    // A page without cards was parsed too; only an internal error stops before.
+    fetch.parsed = !matches!(extraction, Err(RefreshError::Internal { .. }));
+    let extraction = extraction?;
     tracing::debug!(
         feed = %feed.slug,
         status = page.status,

@@ -39,6 +39,8 @@ mod removed_feeds;
 mod retention;
 #[path = "cli/serve.rs"]
 mod serve;
+#[path = "cli/serve_health.rs"]
+mod serve_health;
 #[path = "cli/serve_process.rs"]
 mod serve_process;
 #[path = "cli/site.rs"]

@@ -2,7 +2,9 @@
 //!
 //! Readers need URLs. Without this, a user must set up a web server before the first
 //! subscription, and the default `base_url` points at nothing. The server publishes
-//! `output_dir` ([`files`]).
+//! `output_dir` ([`files`]) and two endpoints for monitoring, `/healthz` and
+//! `/metrics`, which read the store ([`snapshot`]), so a separate `serve` process
+//! reports what the daemon did.
 //!
 //! hyper runs each connection (HTTP/1.1, keep-alive; a connection that sends no
 //! complete request head within [`HEADER_TIMEOUT`] is closed, idle ones included), at
@@ -17,7 +19,10 @@ pub mod cache;
 mod confine;
 mod etag;
 mod files;
+mod health;
 pub mod listen;
+mod metrics;
+mod snapshot;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -27,6 +32,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::response::Response;
+use axum::routing::get;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -102,7 +108,7 @@ impl Server {
             listen.to_string()
         };
         tracing::info!(
-            "serving {} on {} ({how})",
+            "serving {} on {} ({how}); health at /healthz, metrics at /metrics",
             config.settings.output_dir.display(),
             urls.join(" and ")
         );
@@ -129,7 +135,11 @@ impl Server {
             files: files::Files::new(&first),
             configs,
         };
-        let router = Router::new().fallback(serve_file).with_state(app);
+        let router = Router::new()
+            .route("/healthz", get(health::healthz))
+            .route("/metrics", get(metrics::metrics))
+            .fallback(serve_file)
+            .with_state(app);
         let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
         let graceful = Arc::new(GracefulShutdown::new());
         let mut accepting = tokio::task::JoinSet::new();

@@ -6,6 +6,7 @@
 //! `status`. Every refresh's update is one transaction, so a crash leaves the store as
 //! it was before or after the refresh, never between.
 
+mod fetches;
 mod lock;
 mod merge;
 mod open;
@@ -20,6 +21,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension};
 
+pub use fetches::{Fetch, LastFetch, Totals};
 pub use lock::{Holder, LOCK_FILE, Mode, StoreLock};
 pub use merge::{Merge, MergeOutcome};
 pub use open::ReadOnly;

@@ -7,7 +7,7 @@
 use rusqlite::{Connection, Transaction};
 
 /// The schema version this build writes.
-pub const VERSION: i64 = 5;
+pub const VERSION: i64 = 6;
 
 /// Version 1: feeds (HTTP validators, health) and items (stable ids and dates).
 const V1: &str = "
@@ -73,7 +73,18 @@ const V5: &str = "
 ALTER TABLE feeds ADD COLUMN title TEXT;
 ";
 
-const MIGRATIONS: [&str; 5] = [V1, V2, V3, V4, V5];
+/// Version 6: each feed's last request (duration, HTTP status) and totals over all
+/// refreshes (refreshes, failures, bytes fetched, pages parsed), for `/metrics`.
+const V6: &str = "
+ALTER TABLE feeds ADD COLUMN fetch_ms INTEGER;
+ALTER TABLE feeds ADD COLUMN http_status INTEGER;
+CREATE TABLE totals (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+";
+
+const MIGRATIONS: [&str; 6] = [V1, V2, V3, V4, V5, V6];
 
 /// Brings the schema up to `VERSION`.
 pub fn migrate(conn: &mut Connection) -> Result<i64, String> {
