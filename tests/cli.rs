@@ -29,6 +29,8 @@ mod history;
 mod lock;
 #[path = "cli/never_blank.rs"]
 mod never_blank;
+#[path = "cli/newsboat.rs"]
+mod newsboat;
 #[path = "cli/preview.rs"]
 mod preview;
 #[path = "cli/quiet.rs"]

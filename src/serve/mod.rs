@@ -221,7 +221,10 @@ impl App {
 
 async fn serve_file(State(app): State<App>, request: Request) -> Response {
     let config = app.config();
-    app.files.respond(&config, request).await
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    let response = app.files.respond(&config, request).await;
+    tracing::debug!("{method} {path} {}", response.status().as_u16());
+    response
 }
 
 /// Follows feeds.yaml: each valid new version is sent to the server; one with errors

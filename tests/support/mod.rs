@@ -2,14 +2,16 @@
 //! (`server`), a temporary project directory and the binary run against it
 //! (`project`), a running daemon or server (`daemon`), a disk that fills up (`disk`),
 //! the section pages the server serves (`pages`), accessors for the feeds read back
-//! with feed-rs (`feed`), `status --json` read back (`status`), and a client for
-//! scrapefeed's own server that sends requests as written (`http`).
+//! with feed-rs (`feed`), `status --json` read back (`status`), a client for
+//! scrapefeed's own server that sends requests as written (`http`), and the outside
+//! programs some tests use, newsboat and chromium (`programs`).
 
 pub mod daemon;
 pub mod disk;
 pub mod feed;
 pub mod http;
 pub mod pages;
+pub mod programs;
 pub mod project;
 pub mod server;
 pub mod status;
