@@ -9,27 +9,14 @@ use std::os::unix::fs::symlink;
 
 use crate::support::daemon::Daemon;
 use crate::support::http::{Response, get, request};
-use crate::support::{Card, GRID_FEED_FIELDS, Project, Reply, TestServer, grid_page, next_second};
-
-fn cards() -> Vec<Card> {
-    vec![
-        Card::new(
-            "tide-gauge",
-            "New tide gauge at the pier",
-            Some("2024-11-20T10:00:00Z"),
-        ),
-        Card::new(
-            "lighthouse",
-            "Lighthouse open this weekend",
-            Some("2024-11-19T10:00:00Z"),
-        ),
-    ]
-}
+use crate::support::{
+    Card, GRID_FEED_FIELDS, Project, Reply, TestServer, grid_page, harbour_stories, next_second,
+};
 
 /// A project whose feed `harbour` (hourly) has been written once, and a server for it.
 fn published(base_url: &str) -> (TestServer, Project) {
     let site = TestServer::start();
-    site.set("/news/", Reply::html(grid_page(&cards())));
+    site.set("/news/", Reply::html(grid_page(&harbour_stories())));
     let project = Project::new(&format!(
         "settings:\n  base_url: {base_url}\nfeeds:\n  harbour:\n    url: {}\n    schedule: \"@hourly\"\n{GRID_FEED_FIELDS}",
         site.url("/news/")
@@ -87,7 +74,7 @@ fn feeds_are_served_with_their_types_validators_and_freshness() {
     let rss = get(addr, "/harbour.xml");
     assert_eq!(rss.body, file(&project, "harbour.xml"), "the file as it is");
     let parsed = feed_rs::parser::parse(rss.body.as_slice()).expect("the served RSS parses");
-    assert_eq!(parsed.entries.len(), 2);
+    assert_eq!(parsed.entries.len(), 3);
 
     // An hourly feed is fresh until its next run has had time to land.
     let max_age: u64 = rss
@@ -136,7 +123,7 @@ fn conditional_requests_get_304_until_the_feed_changes() {
 
     // A new story: the feed is rewritten, the old validators no longer match.
     next_second();
-    let mut more = cards();
+    let mut more = harbour_stories();
     more.insert(
         0,
         Card::new(

@@ -6,24 +6,12 @@ use std::net::SocketAddr;
 
 use crate::support::daemon::Daemon;
 use crate::support::http::{Response, get, request};
-use crate::support::{Card, GRID_FEED_FIELDS, Project, Reply, TestServer, grid_page};
+use crate::support::{
+    Card, GRID_FEED_FIELDS, Project, Reply, TestServer, grid_page, harbour_stories,
+};
 
 fn project(site: &TestServer, stale_after: &str) -> Project {
-    site.set(
-        "/news/",
-        Reply::html(grid_page(&[
-            Card::new(
-                "tide-gauge",
-                "New tide gauge at the pier",
-                Some("2024-11-20T10:00:00Z"),
-            ),
-            Card::new(
-                "lighthouse",
-                "Lighthouse open this weekend",
-                Some("2024-11-19T10:00:00Z"),
-            ),
-        ])),
-    );
+    site.set("/news/", Reply::html(grid_page(&harbour_stories())));
     Project::new(&format!(
         "settings:\n  base_url: https://feeds.example.org/\n  stale_after: {stale_after}\nfeeds:\n  harbour:\n    url: {}\n    schedule: \"@hourly\"\n{GRID_FEED_FIELDS}",
         site.url("/news/")
@@ -90,7 +78,7 @@ fn a_healthy_feed_is_200_and_its_numbers_are_in_the_metrics() {
     );
     assert!(metrics.text().ends_with("# EOF\n"));
     let feed = |name: &str| sample(&metrics, &format!(r#"scrapefeed_{name}{{feed="harbour"}}"#));
-    assert_eq!(feed("feed_items"), Some(2.0));
+    assert_eq!(feed("feed_items"), Some(3.0));
     assert_eq!(feed("feed_consecutive_failures"), Some(0.0));
     assert_eq!(feed("feed_http_status"), Some(200.0));
     let success = feed("feed_last_success_timestamp_seconds").expect("a last success");
@@ -159,7 +147,7 @@ fn a_failing_feed_is_200_within_its_grace_and_503_once_stale() {
     let feed = |name: &str| sample(&metrics, &format!(r#"scrapefeed_{name}{{feed="harbour"}}"#));
     assert_eq!(feed("feed_http_status"), Some(500.0));
     assert_eq!(feed("feed_consecutive_failures"), Some(1.0));
-    assert_eq!(feed("feed_items"), Some(2.0), "the items stay");
+    assert_eq!(feed("feed_items"), Some(3.0), "the items stay");
     assert_eq!(sample(&metrics, "scrapefeed_refreshes_total"), Some(2.0));
     assert_eq!(
         sample(&metrics, "scrapefeed_refresh_failures_total"),
