@@ -25,6 +25,8 @@ mod formats;
 mod full_pass;
 #[path = "cli/history.rs"]
 mod history;
+#[path = "cli/index_page.rs"]
+mod index_page;
 #[path = "cli/lock.rs"]
 mod lock;
 #[path = "cli/never_blank.rs"]

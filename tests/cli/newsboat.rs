@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::support::daemon::Daemon;
-use crate::support::programs::{self, finish_within};
+use crate::support::tools::{self, finish_within};
 use crate::support::{Card, GRID_FEED_FIELDS, Project, Reply, TestServer, grid_page};
 
 /// Stories with their page dates, in page order.
@@ -104,7 +104,7 @@ fn assert_items(cached: &[(String, String, i64)], expected: &[(String, String, i
 
 #[test]
 fn newsboat_reads_every_item_with_its_page_date_over_http() {
-    let Some(newsboat) = programs::find("newsboat") else {
+    let Some(newsboat) = tools::program("newsboat") else {
         return;
     };
     let site = TestServer::start();

@@ -3,15 +3,14 @@
 //! (`project`), a running daemon or server (`daemon`), a disk that fills up (`disk`),
 //! the section pages the server serves (`pages`), accessors for the feeds read back
 //! with feed-rs (`feed`), `status --json` read back (`status`), a client for
-//! scrapefeed's own server that sends requests as written (`http`), and the outside
-//! programs some tests use, newsboat and chromium (`programs`).
+//! scrapefeed's own server that sends requests as written (`http`), and the
+//! independent programs some tests use as real clients (`tools`).
 
 pub mod daemon;
 pub mod disk;
 pub mod feed;
 pub mod http;
 pub mod pages;
-pub mod programs;
 pub mod project;
 pub mod server;
 pub mod status;
