@@ -46,9 +46,13 @@ impl FromStr for Listen {
         if let Ok(port) = text.parse::<u16>() {
             return Ok(Listen::localhost(port));
         }
-        let (host, port) = text
-            .rsplit_once(':')
-            .ok_or_else(|| format!("`{text}` has no port; {hint}"))?;
+        let (host, port) = text.rsplit_once(':').ok_or_else(|| {
+            if is_host_name(text) && !text.starts_with(|c: char| c.is_ascii_digit()) {
+                format!("`{text}` has no port; {hint}")
+            } else {
+                format!("`{text}` is neither a port number nor HOST:PORT; {hint}")
+            }
+        })?;
         let port = port
             .parse::<u16>()
             .map_err(|_| format!("`{port}` in `{text}` is not a port number (0–65535); {hint}"))?;
@@ -327,6 +331,8 @@ mod tests {
     fn explains_what_is_wrong() {
         for (text, says) in [
             ("localhost", "has no port"),
+            ("8080x", "neither a port number nor HOST:PORT"),
+            ("70000", "neither a port number nor HOST:PORT"),
             ("localhost:http", "is not a port number"),
             ("localhost:70000", "is not a port number"),
             ("::1:8080", "needs brackets"),
