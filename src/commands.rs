@@ -1,7 +1,8 @@
 //! The commands behind the CLI, as library functions returning an exit status.
 //!
 //! Exit statuses: 0 success; 1 a feed (or the command's work) failed; 2 the
-//! configuration is invalid; 3 the store is locked by another running scrapefeed.
+//! configuration is invalid; 3 the store is locked by another running scrapefeed; 4
+//! (`run --once`) a feed turned stale in this pass, said once per failure streak.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -22,6 +23,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_CONFIG: u8 = 2;
 pub const EXIT_LOCKED: u8 = 3;
+/// `run --once`: a feed turned stale in this pass (said once per failure streak).
+pub const EXIT_STALE: u8 = 4;
 
 /// `check`: every configuration problem, or OK and what will run.
 pub fn check(path: &Path) -> u8 {
@@ -126,11 +129,20 @@ pub async fn run_once(config: Config, only: &[String]) -> anyhow::Result<u8> {
     let ctx = Context::new(Arc::new(config), store)?;
     let reports = pass::run_pass(&ctx, only).await;
     let mut failed = 0;
+    let mut stale = 0;
     for report in &reports {
         out(&format!("{}\n", pass::summary_line(report)))?;
         failed += usize::from(report.result.is_err());
+        if report.newly_stale {
+            eprintln!("{}", pass::stale_line(report));
+            stale += 1;
+        }
     }
-    Ok(if failed == 0 { EXIT_OK } else { EXIT_FAILED })
+    Ok(match (stale, failed) {
+        (1.., _) => EXIT_STALE,
+        (0, 0) => EXIT_OK,
+        _ => EXIT_FAILED,
+    })
 }
 
 /// How `preview` was asked to show its items.
@@ -199,7 +211,7 @@ pub async fn preview(config_path: &Path, args: &PreviewArgs) -> anyhow::Result<u
     };
     let fetcher = Fetcher::new(&settings)?;
     tracing::debug!(feed = %feed.slug, "fetching {}", feed.url);
-    let page = match fetcher.fetch(&feed.url, None).await? {
+    let page = match fetcher.fetch(&feed.url, &feed.request, None).await? {
         Fetched::Page(page) => page,
         Fetched::NotModified => anyhow::bail!("unexpected 304 for an unconditional request"),
     };
@@ -288,7 +300,8 @@ pub async fn suggest(
         None => config::Settings::default(),
     };
     let url = target_url(target)?;
-    let page = match Fetcher::new(&settings)?.fetch(&url, None).await? {
+    let options = crate::fetch::RequestOptions::default();
+    let page = match Fetcher::new(&settings)?.fetch(&url, &options, None).await? {
         Fetched::Page(page) => page,
         Fetched::NotModified => anyhow::bail!("unexpected 304 for an unconditional request"),
     };

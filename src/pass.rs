@@ -78,13 +78,26 @@ pub fn summary_line(report: &Report) -> String {
             report.slug
         ),
         Err(error) => format!(
-            "{:<24} FAILED  {error}; {} ({secs})",
+            "{:<24} FAILED  {error}; {}{} ({secs})",
             report.slug,
             if report.has_files {
                 "previous files kept"
             } else {
                 "no files written yet"
+            },
+            if report.failures > 1 {
+                format!(", {} failures in a row", report.failures)
+            } else {
+                String::new()
             }
         ),
     }
+}
+
+/// What is said, once per failure streak, when a feed turns stale.
+pub fn stale_line(report: &Report) -> String {
+    format!(
+        "feed `{}` is now STALE: no success for longer than its stale_after ({} failures in a row); readers get no new items until it recovers (said once; `scrapefeed status` keeps showing it)",
+        report.slug, report.failures
+    )
 }

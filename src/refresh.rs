@@ -12,7 +12,9 @@ use tokio::sync::Semaphore;
 use crate::config::{Config, Feed, Format};
 use crate::extract::auto::Choice;
 use crate::extract::{self, ExtractError, Extraction, PageInfo};
+use crate::fetch::blocked::{self, Blocked};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page};
+use crate::health::Health;
 use crate::publish::{self, Channel, PublishError, websub};
 use crate::store::{Fetch, Merge, Store, StoreError};
 
@@ -27,6 +29,13 @@ pub enum RefreshError {
     Fetch(#[from] FetchError),
     #[error(transparent)]
     Extract(#[from] ExtractError),
+    /// No cards, and the page does not look like the section page at all.
+    #[error("feed `{feed}`: no cards on {url}: {blocked}")]
+    Blocked {
+        feed: String,
+        url: String,
+        blocked: Blocked,
+    },
     #[error(
         "feed `{feed}`: only {cards} cards on the page where there were {usual} last time; keeping the last good feed (such pages in a row: {runs}; after {SHORT_RUNS} the smaller page is accepted)"
     )]
@@ -79,6 +88,12 @@ pub struct Report {
     /// Whether the feed has files from an earlier refresh (which a failure leaves as
     /// they are).
     pub has_files: bool,
+    /// Failures in a row, this refresh included (0 after a success).
+    pub failures: u32,
+    /// This failure made the feed stale: told once per failure streak.
+    pub newly_stale: bool,
+    /// This success ended a streak of that many failures.
+    pub recovered_after: Option<u32>,
 }
 
 /// What every refresh shares: the config, one HTTP client, the store, and a bound on
@@ -93,7 +108,7 @@ pub struct Context {
 
 impl Context {
     pub fn new(config: Arc<Config>, store: Store) -> Result<Context, FetchError> {
-        let fetcher = Fetcher::new(&config.settings)?;
+        let fetcher = Fetcher::new(&config.settings)?.with_store(store.clone());
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         Ok(Context {
             config,
@@ -107,29 +122,44 @@ impl Context {
 /// Runs one refresh and records its outcome in the store.
 pub async fn refresh(ctx: &Context, feed: &Feed) -> Report {
     let started = Instant::now();
+    let store = ctx.store.clone();
+    let slug = feed.slug.clone();
+    let before = blocking(&feed.slug, move || Ok(store.feed(&slug)?.failures))
+        .await
+        .unwrap_or(0);
     let mut queued = Duration::ZERO;
     let mut fetch = Fetch::default();
     let result = refresh_inner(ctx, feed, &mut queued, &mut fetch).await;
     fetch.failed = result.is_err();
     let store = ctx.store.clone();
-    let slug = feed.slug.clone();
-    let failure = result.as_ref().err().map(|error| {
-        let short = matches!(error, RefreshError::FarFewer { .. });
-        (short, error.to_string())
-    });
-    let recorded = blocking(&feed.slug, move || {
-        match failure {
-            Some((true, message)) => store.record_short_page(&slug, &message, Utc::now())?,
-            Some((false, message)) => store.record_failure(&slug, &message, Utc::now())?,
-            None => {}
+    let (slug, stale_after) = (feed.slug.clone(), feed.stale_after);
+    let failure = result
+        .as_ref()
+        .err()
+        .map(|e| (e.to_string(), matches!(e, RefreshError::FarFewer { .. })));
+    // The feed's streak after this refresh: counted, and its turn to stale told once;
+    // and what the request looked like, for /metrics.
+    let streak = blocking(&feed.slug, move || {
+        store.record_fetch(&slug, &fetch)?;
+        let Some((message, short)) = failure else {
+            return Ok((0, false, (before > 0).then_some(before)));
+        };
+        let now = Utc::now();
+        if short {
+            store.record_short_page(&slug, &message, now)?;
+        } else {
+            store.record_failure(&slug, &message, now)?;
         }
-        // What the request looked like, for /metrics.
-        Ok(store.record_fetch(&slug, &fetch)?)
+        let record = store.feed(&slug)?;
+        let stale = matches!(Health::of(&record, stale_after, now), Health::Stale(_));
+        let newly_stale = stale && store.report_stale(&slug, now)?;
+        Ok((record.failures, newly_stale, None))
     })
     .await;
-    if let Err(e) = recorded {
+    let (failures, newly_stale, recovered_after) = streak.unwrap_or_else(|e| {
         tracing::error!(feed = %feed.slug, "cannot record the refresh: {e}");
-    }
+        (0, false, None)
+    });
     Report {
         slug: feed.slug.clone(),
         has_files: feed
@@ -139,6 +169,9 @@ pub async fn refresh(ctx: &Context, feed: &Feed) -> Report {
         result,
         working: started.elapsed().saturating_sub(queued),
         queued,
+        failures,
+        newly_stale,
+        recovered_after,
     }
 }
 
@@ -178,15 +211,17 @@ async fn refresh_inner(
         feed.url
     );
     let asked = Instant::now();
-    let (fetched, waited) = ctx.fetcher.fetch_timed(&feed.url, validators).await;
+    let (fetched, waited) = ctx
+        .fetcher
+        .fetch_timed(&feed.url, &feed.request, validators)
+        .await;
     *queued = waited;
     // The request's own time, without the wait for its turn at the host.
     fetch.duration = Some(asked.elapsed().saturating_sub(waited));
     fetch.status = match &fetched {
         Ok(Fetched::NotModified) => Some(304),
         Ok(Fetched::Page(page)) => Some(page.status),
-        Err(FetchError::Status { status, .. }) => Some(*status),
-        Err(_) => None,
+        Err(error) => error.status(),
     };
     if let Ok(Fetched::Page(page)) = &fetched {
         fetch.bytes = page.bytes as u64;
@@ -327,7 +362,7 @@ pub async fn extract_page(
         })?;
     let (feed_owned, url, fetched_at) = (feed.clone(), page.url.clone(), page.fetched_at);
     let extraction = blocking(&feed.slug, move || {
-        Ok(extract::extract(
+        extract::extract(
             &feed_owned,
             &html,
             &PageInfo {
@@ -335,7 +370,8 @@ pub async fn extract_page(
                 fetched_at,
             },
             remembered.as_ref(),
-        )?)
+        )
+        .map_err(|e| explain_no_cards(e, &feed_owned.slug, &url, &html))
     })
     .await?;
     if !extraction.unparsed_dates.is_empty() && first_date_warning(&feed.slug) {
@@ -350,6 +386,24 @@ pub async fn extract_page(
         tracing::info!(feed = %feed.slug, "{} card(s) skipped: no title or link", extraction.skipped);
     }
     Ok(extraction)
+}
+
+/// A page without cards that is a challenge, a login form or next to nothing fails as
+/// such: the selector is not what broke.
+pub fn explain_no_cards(
+    error: ExtractError,
+    slug: &str,
+    url: &url::Url,
+    html: &str,
+) -> RefreshError {
+    match blocked::classify(html) {
+        Some(blocked) => RefreshError::Blocked {
+            feed: slug.to_owned(),
+            url: url.to_string(),
+            blocked,
+        },
+        None => error.into(),
+    }
 }
 
 /// Unparseable dates are reported once per feed per process, not on every refresh.

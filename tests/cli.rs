@@ -5,8 +5,6 @@
 //!
 //! One test binary; each file under `tests/cli/` covers one promise of the product.
 
-mod support;
-
 #[path = "cli/bounded_store.rs"]
 mod bounded_store;
 #[path = "cli/check.rs"]
@@ -19,6 +17,8 @@ mod crash;
 mod daemon;
 #[path = "cli/detection_memory.rs"]
 mod detection_memory;
+#[path = "cli/faults.rs"]
+mod faults;
 #[path = "cli/formats.rs"]
 mod formats;
 #[path = "cli/full_pass.rs"]
@@ -33,14 +33,20 @@ mod lock;
 mod never_blank;
 #[path = "cli/newsboat.rs"]
 mod newsboat;
+#[path = "cli/not_a_page.rs"]
+mod not_a_page;
 #[path = "cli/preview.rs"]
 mod preview;
 #[path = "cli/quiet.rs"]
 mod quiet;
+#[path = "cli/redirects.rs"]
+mod redirects;
 #[path = "cli/removed_feeds.rs"]
 mod removed_feeds;
 #[path = "cli/retention.rs"]
 mod retention;
+#[path = "cli/robots.rs"]
+mod robots;
 #[path = "cli/serve.rs"]
 mod serve;
 #[path = "cli/serve_health.rs"]
@@ -53,6 +59,7 @@ mod site;
 mod status;
 #[path = "cli/store_compat.rs"]
 mod store_compat;
+mod support;
 #[path = "cli/unix_tools.rs"]
 mod unix_tools;
 #[path = "cli/unsafe_outputs.rs"]

@@ -3,6 +3,8 @@
 //! here, every problem collected with its location, and per-feed values resolved
 //! against `settings`.
 
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -12,9 +14,13 @@ use url::Url;
 use super::error::{ConfigError, ConfigErrors, ConfigWarning, Location, did_you_mean};
 use super::raw::{self, RawConfig, RawFeed, RawFeedEntry, RawFeedSettings, RawField, Text};
 use super::spanned::{Position, Spanned};
-use super::value::or;
+use super::value::{self, or};
 use super::*;
+use crate::fetch::request;
+use crate::fetch::retry::RetryPolicy;
+use crate::fetch::{ProxyChoice, RequestOptions};
 use crate::schedule::Schedule;
+use reqwest::header::HeaderMap;
 
 pub(super) struct Checker<'a> {
     pub(super) path: &'a Path,
@@ -155,6 +161,7 @@ impl<'a> Checker<'a> {
             grace_period: or(&s.grace_period, d.grace_period),
             websub_hub,
             listen: s.listen.as_ref().map(|l| l.value.clone()),
+            resolve: self.resolve(s.resolve.as_ref()),
         };
         settings.resolve_paths(self.path);
         self.folders(s, &settings);
@@ -189,6 +196,92 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// `resolve`: host names (not addresses) pinned to their addresses.
+    fn resolve(
+        &mut self,
+        raw: Option<&Spanned<raw::OrderedMap<value::Addresses>>>,
+    ) -> HashMap<String, Vec<IpAddr>> {
+        let mut pins = HashMap::new();
+        for (name, addresses) in raw.map_or(&[][..], |r| &r.value.0[..]) {
+            let host = name.value.trim().trim_end_matches('.').to_ascii_lowercase();
+            if host.is_empty() || host.parse::<IpAddr>().is_ok() {
+                self.error(
+                    name.at,
+                    None,
+                    format!(
+                        "resolve: `{}` must be a host name (an address needs no pinning)",
+                        name.value
+                    ),
+                );
+                continue;
+            }
+            pins.insert(host, addresses.value.0.clone());
+        }
+        pins
+    }
+
+    /// A feed's request options: its own keys, else the `settings` defaults. Header
+    /// names are checked here (values were checked while decoding), once for
+    /// `settings` and once for each feed's own.
+    fn request(
+        &mut self,
+        own: &RawFeedSettings,
+        defaults: &RawFeedSettings,
+        user_agent: Option<&Spanned<value::HeaderText>>,
+        slug: Option<&str>,
+    ) -> RequestOptions {
+        let d = RequestOptions::default();
+        let pick = |own: &Option<Spanned<bool>>, default: &Option<Spanned<bool>>, fallback| {
+            or(own, or(default, fallback))
+        };
+        let mut headers = Checker::new(self.path).headers(defaults.headers.as_ref(), None);
+        for (name, value) in &self.headers(own.headers.as_ref(), slug) {
+            headers.insert(name.clone(), value.clone());
+        }
+        let text = |t: &Spanned<value::HeaderText>| t.value.0.clone();
+        RequestOptions {
+            user_agent: user_agent.map(text),
+            accept_language: own
+                .accept_language
+                .as_ref()
+                .or(defaults.accept_language.as_ref())
+                .map(text),
+            headers,
+            proxy: own
+                .proxy
+                .as_ref()
+                .or(defaults.proxy.as_ref())
+                .map_or(ProxyChoice::Environment, |p| p.value.0.clone()),
+            allow_private: pick(&own.allow_private, &defaults.allow_private, d.allow_private),
+            robots_txt: pick(&own.robots_txt, &defaults.robots_txt, d.robots_txt),
+            retry: RetryPolicy {
+                retries: or(&own.retries, or(&defaults.retries, d.retry.retries)),
+                budget: or(
+                    &own.retry_budget,
+                    or(&defaults.retry_budget, d.retry.budget),
+                ),
+            },
+        }
+    }
+
+    /// `headers`: every name checked (and every value marked secret).
+    fn headers(
+        &mut self,
+        raw: Option<&Spanned<raw::OrderedMap<value::HeaderText>>>,
+        slug: Option<&str>,
+    ) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for (name, value) in raw.map_or(&[][..], |r| &r.value.0[..]) {
+            match request::header(&name.value, &value.value.0) {
+                Ok((name, value)) => {
+                    headers.insert(name, value);
+                }
+                Err(e) => self.error(name.at, slug, format!("headers: {e}")),
+            }
+        }
+        headers
+    }
+
     /// The hub must be an http(s) URL, and it is told the feeds' public URLs, so
     /// `base_url` must be set too.
     fn websub_hub(&mut self, text: Option<&Text>, has_base_url: bool) -> Option<Url> {
@@ -212,6 +305,7 @@ impl<'a> Checker<'a> {
             self.schedule(text, tz, None);
         }
         self.formats(defaults.formats.as_ref(), None);
+        self.headers(defaults.headers.as_ref(), None);
     }
 
     fn feed(
@@ -263,6 +357,21 @@ impl<'a> Checker<'a> {
                     .ok()
             }
         };
+        let request = self.request(&own, defaults, raw.user_agent.as_ref(), Some(slug));
+        if !request.robots_txt {
+            let at = own
+                .robots_txt
+                .as_ref()
+                .or(defaults.robots_txt.as_ref())
+                .map_or(key.at, |b| b.at);
+            self.warnings.push(ConfigWarning(ConfigError {
+                location: Location::at(self.path, at),
+                feed: Some(slug.to_owned()),
+                message:
+                    "ignores robots.txt (robots_txt: false): fetch it only with the site's consent"
+                        .into(),
+            }));
+        }
         let include = self.filters(&raw.include, slug);
         let exclude = self.filters(&raw.exclude, slug);
         let inherit = |own: &Option<Spanned<usize>>, default: &Option<Spanned<usize>>, fallback| {
@@ -310,6 +419,7 @@ impl<'a> Checker<'a> {
                 &own.stale_after,
                 or(&defaults.stale_after, DEFAULT_STALE_AFTER),
             ),
+            request,
             location: Location::at(self.path, key.at),
             fingerprint: String::new(),
         };

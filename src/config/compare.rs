@@ -31,6 +31,7 @@ impl PartialEq for Feed {
             summary_length,
             min_title_length,
             stale_after,
+            request,
             location: _,
             fingerprint,
         } = self;
@@ -52,6 +53,7 @@ impl PartialEq for Feed {
             && *summary_length == other.summary_length
             && *min_title_length == other.min_title_length
             && *stale_after == other.stale_after
+            && *request == other.request
             && *fingerprint == other.fingerprint
     }
 }
@@ -124,6 +126,8 @@ mod tests {
             base.replace("items: li", "items: li.story"),
             format!("{base}    max_history: 100\n"),
             format!("{base}    stale_after: 1h\n"),
+            format!("{base}    headers:\n      Cookie: a=b\n"),
+            format!("{base}    robots_txt: false\n"),
         ] {
             assert!(config(&changed).feeds != same.feeds, "{changed}");
         }

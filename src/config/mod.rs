@@ -21,6 +21,8 @@ mod units;
 mod value;
 mod yaml;
 
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -29,6 +31,7 @@ use regex::Regex;
 use scraper::Selector;
 use url::Url;
 
+use crate::fetch::RequestOptions;
 use crate::schedule::Schedule;
 use crate::serve::Listen;
 
@@ -83,6 +86,8 @@ pub struct Settings {
     pub websub_hub: Option<Url>,
     /// Where `serve` and `run --serve` listen (default: from `base_url`).
     pub listen: Option<Listen>,
+    /// Host names pinned to addresses (`resolve`), still subject to the SSRF guard.
+    pub resolve: HashMap<String, Vec<IpAddr>>,
 }
 
 impl Default for Settings {
@@ -102,6 +107,7 @@ impl Default for Settings {
             grace_period: Duration::from_secs(30),
             websub_hub: None,
             listen: None,
+            resolve: HashMap::new(),
         }
     }
 }
@@ -143,6 +149,7 @@ impl Feed {
             summary_length: 500,
             min_title_length: 1,
             stale_after: DEFAULT_STALE_AFTER,
+            request: RequestOptions::default(),
             location: Location::new(Path::new("<command line>"), 0, 0),
         }
     }
@@ -214,6 +221,8 @@ pub struct Feed {
     pub min_title_length: usize,
     /// How long the feed may keep failing before it is stale (health, `status`).
     pub stale_after: Duration,
+    /// How its page is requested: headers, user agent, proxy, reach, robots.txt, retries.
+    pub request: RequestOptions,
     /// Where the feed is defined, for messages.
     pub location: Location,
     /// A digest of everything that decides what the feed fetches and extracts; when it

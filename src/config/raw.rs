@@ -51,6 +51,8 @@ pub struct RawSettings {
     pub grace_period: Option<Spanned<value::Duration>>,
     pub websub_hub: Option<Text>,
     pub listen: Option<Spanned<Listen>>,
+    /// Names pinned to addresses, like curl's `--resolve`.
+    pub resolve: Option<Spanned<OrderedMap<value::Addresses>>>,
     // Per-feed defaults (see `RawFeedSettings`).
     pub schedule: Option<Text>,
     pub timezone: Option<Spanned<value::Zone>>,
@@ -61,6 +63,13 @@ pub struct RawSettings {
     pub summary_length: Option<Spanned<usize>>,
     pub min_title_length: Option<Spanned<usize>>,
     pub stale_after: Option<Spanned<value::Duration>>,
+    pub robots_txt: Option<Spanned<bool>>,
+    pub allow_private: Option<Spanned<bool>>,
+    pub accept_language: Option<Spanned<value::HeaderText>>,
+    pub headers: Option<Spanned<OrderedMap<value::HeaderText>>>,
+    pub proxy: Option<Spanned<value::Proxy>>,
+    pub retries: Option<Spanned<value::Retries>>,
+    pub retry_budget: Option<Spanned<value::Duration>>,
 }
 
 /// Keys that may appear in `settings` and in each feed, gathered from either.
@@ -78,6 +87,13 @@ pub struct RawFeedSettings {
     pub summary_length: Option<Spanned<usize>>,
     pub min_title_length: Option<Spanned<usize>>,
     pub stale_after: Option<Spanned<value::Duration>>,
+    pub robots_txt: Option<Spanned<bool>>,
+    pub allow_private: Option<Spanned<bool>>,
+    pub accept_language: Option<Spanned<value::HeaderText>>,
+    pub headers: Option<Spanned<OrderedMap<value::HeaderText>>>,
+    pub proxy: Option<Spanned<value::Proxy>>,
+    pub retries: Option<Spanned<value::Retries>>,
+    pub retry_budget: Option<Spanned<value::Duration>>,
 }
 
 macro_rules! feed_settings_of {
@@ -92,6 +108,13 @@ macro_rules! feed_settings_of {
             summary_length: $raw.summary_length.clone(),
             min_title_length: $raw.min_title_length.clone(),
             stale_after: $raw.stale_after.clone(),
+            robots_txt: $raw.robots_txt.clone(),
+            allow_private: $raw.allow_private.clone(),
+            accept_language: $raw.accept_language.clone(),
+            headers: $raw.headers.clone(),
+            proxy: $raw.proxy.clone(),
+            retries: $raw.retries.clone(),
+            retry_budget: $raw.retry_budget.clone(),
         }
     };
 }
@@ -128,6 +151,8 @@ pub struct RawFeed {
     #[serde(default)]
     pub fields: RawFields,
     pub date_format: Option<Spanned<value::DateFormat>>,
+    /// Replaces `settings.user_agent` for this feed.
+    pub user_agent: Option<Spanned<value::HeaderText>>,
     #[serde(default)]
     pub include: Vec<Spanned<RawFilter>>,
     #[serde(default)]
@@ -142,6 +167,13 @@ pub struct RawFeed {
     pub summary_length: Option<Spanned<usize>>,
     pub min_title_length: Option<Spanned<usize>>,
     pub stale_after: Option<Spanned<value::Duration>>,
+    pub robots_txt: Option<Spanned<bool>>,
+    pub allow_private: Option<Spanned<bool>>,
+    pub accept_language: Option<Spanned<value::HeaderText>>,
+    pub headers: Option<Spanned<OrderedMap<value::HeaderText>>>,
+    pub proxy: Option<Spanned<value::Proxy>>,
+    pub retries: Option<Spanned<value::Retries>>,
+    pub retry_budget: Option<Spanned<value::Duration>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -203,8 +235,27 @@ pub struct RawFilter {
 }
 
 /// A YAML mapping kept in file order, with each key's location.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct OrderedMap<V>(pub Vec<(Text, Spanned<V>)>);
+
+/// What a mapping of these values is, for the message when something else is written.
+pub trait MapOf {
+    const EXPECTING: &'static str;
+}
+
+impl MapOf for RawFeedEntry {
+    const EXPECTING: &'static str = "a mapping of feed names to pages";
+}
+
+impl MapOf for value::HeaderText {
+    const EXPECTING: &'static str =
+        "a mapping of header names to values, e.g. `Cookie: \"consent=yes\"`";
+}
+
+impl MapOf for value::Addresses {
+    const EXPECTING: &'static str =
+        "a mapping of host names to addresses, e.g. `news.example: 192.0.2.7`";
+}
 
 impl<V> Default for OrderedMap<V> {
     fn default() -> Self {
@@ -212,13 +263,13 @@ impl<V> Default for OrderedMap<V> {
     }
 }
 
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+impl<'de, V: Deserialize<'de> + MapOf> Deserialize<'de> for OrderedMap<V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct MapVisitor<V>(std::marker::PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
+        impl<'de, V: Deserialize<'de> + MapOf> Visitor<'de> for MapVisitor<V> {
             type Value = OrderedMap<V>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a mapping of feed names to pages")
+                f.write_str(V::EXPECTING)
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut entries = Vec::new();

@@ -308,3 +308,75 @@ impl<'de> Deserialize<'de> for crate::serve::Listen {
         from_text(deserializer, "an address like localhost:8080", str::parse)
     }
 }
+
+/// How often a transient failure is retried: 0 to 10 (each retry waits twice as long
+/// as the one before, so more would only wait).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retries(pub u32);
+
+impl<'de> Deserialize<'de> for Retries {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let retries = usize::deserialize(deserializer)?;
+        match u32::try_from(retries) {
+            Ok(n @ 0..=10) => Ok(Retries(n)),
+            _ => Err(de::Error::custom(
+                "must be at most 10 (each retry waits twice as long as the one before)",
+            )),
+        }
+    }
+}
+
+impl Get for Retries {
+    type Out = u32;
+    fn get(&self) -> u32 {
+        self.0
+    }
+}
+
+/// A proxy URL (`http://host:port`, `https://…`, user:password@ allowed), or `direct`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proxy(pub crate::fetch::ProxyChoice);
+
+impl<'de> Deserialize<'de> for Proxy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use crate::fetch::ProxyChoice;
+        from_text(deserializer, "a proxy URL or `direct`", |text| {
+            let text = text.trim();
+            if text.eq_ignore_ascii_case("direct") {
+                return Ok(Proxy(ProxyChoice::Direct));
+            }
+            match url::Url::parse(text) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {
+                    Ok(Proxy(ProxyChoice::Url(url)))
+                }
+                _ => Err(format!(
+                    "`{text}` is not a proxy: use an http:// or https:// URL such as http://proxy.internal:3128, or `direct`"
+                )),
+            }
+        })
+    }
+}
+
+/// The addresses a name is pinned to: one, or several separated by commas.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addresses(pub Vec<std::net::IpAddr>);
+
+impl<'de> Deserialize<'de> for Addresses {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        from_text(
+            deserializer,
+            "an IP address, or several separated by commas",
+            |text| {
+                text.split(',')
+                    .map(str::trim)
+                    .map(|ip| {
+                        ip.trim_matches(['[', ']']).parse().map_err(|_| {
+                            format!("`{ip}` is not an IP address (write `192.0.2.7` or `\"192.0.2.7, 2001:db8::7\"`)")
+                        })
+                    })
+                    .collect::<Result<_, _>>()
+                    .map(Addresses)
+            },
+        )
+    }
+}

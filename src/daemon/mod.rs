@@ -223,15 +223,19 @@ impl Daemon {
         self.plan.finished(&slug);
         self.site_soon();
         if let Some(report) = report {
-            // A server's Retry-After (429, 503) holds the feed back at least that long.
-            if let Err(RefreshError::Fetch(FetchError::Status {
-                retry_after: Some(wait),
-                ..
-            })) = &report.result
+            let now = self.clock.now();
+            // A server's Retry-After (429, 503) holds the feed back at least that long,
+            // and a feed failing again and again is asked less and less often.
+            if let Err(RefreshError::Fetch(error)) = &report.result
+                && let Some(wait) = error.retry_after()
             {
-                let until =
-                    self.clock.now() + chrono::Duration::from_std(*wait).unwrap_or_default();
-                self.plan.defer(&slug, until);
+                self.plan.defer(
+                    &slug,
+                    now + chrono::Duration::from_std(wait).unwrap_or_default(),
+                );
+            }
+            if report.result.is_err() {
+                self.plan.back_off(&slug, report.failures, now);
             }
             log_report(&report, self.plan.due_of(&slug));
             match &report.result {
@@ -395,8 +399,14 @@ fn log_report(report: &Report, next: Option<DateTime<Utc>>) {
             tracing::info!(feed = %report.slug, status = 304, ms, queued_ms, next = %next, "not modified")
         }
         Err(error) => {
-            tracing::warn!(feed = %report.slug, ms, queued_ms, next = %next, "refresh failed: {error}")
+            tracing::warn!(feed = %report.slug, ms, queued_ms, failures = report.failures, next = %next, "refresh failed: {error}")
         }
+    }
+    if report.newly_stale {
+        tracing::error!(feed = %report.slug, failures = report.failures, "{}", crate::pass::stale_line(report));
+    }
+    if let Some(failures) = report.recovered_after {
+        tracing::info!(feed = %report.slug, "recovered after {failures} failure(s) in a row");
     }
 }
 

@@ -6,6 +6,7 @@
 //! or a stall, every missed time together runs once, not once per missed time.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
@@ -14,6 +15,20 @@ use crate::config::Feed;
 /// The next time `feed` should run after `now`, jitter included.
 fn next_run(feed: &Feed, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     feed.schedule.next_run(&feed.slug, now)
+}
+
+/// How long a feed that failed `failures` times in a row waits at least before its
+/// next run: nothing after one failure (its schedule decides), then 10 minutes,
+/// doubling with each failure, at most 6 hours. A schedule sparser than that wins.
+pub fn backoff(failures: u32) -> Option<Duration> {
+    const FIRST: Duration = Duration::from_secs(10 * 60);
+    const CAP: Duration = Duration::from_secs(6 * 3600);
+    let doublings = failures.checked_sub(2)?;
+    Some(
+        FIRST
+            .saturating_mul(2u32.saturating_pow(doublings.min(16)))
+            .min(CAP),
+    )
 }
 
 /// The schedule of every feed, and which are running.
@@ -69,6 +84,17 @@ impl Plan {
             start.push(feed);
         }
         start
+    }
+
+    /// Moves a failing feed's next run out (see [`backoff`]); its next success
+    /// returns it to its schedule, since the schedule decides every later time.
+    pub fn back_off(&mut self, slug: &str, failures: u32, now: DateTime<Utc>) {
+        if let Some(wait) = backoff(failures) {
+            self.defer(
+                slug,
+                now + chrono::Duration::from_std(wait).unwrap_or_default(),
+            );
+        }
     }
 
     /// Holds a feed back until `until` at least (a server's Retry-After).
@@ -224,8 +250,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn retry_after_defers_the_next_run_but_never_advances_it() {
+    /// A feed on a 5-minute schedule that has just run once: its feeds, plan, the time
+    /// it ran and its next scheduled time.
+    fn ran_once_every_five_minutes() -> (Vec<Feed>, Plan, DateTime<Utc>, DateTime<Utc>) {
         let feeds =
             feeds("feeds:\n  a:\n    url: https://a.example/\n    schedule: '*/5 * * * *'\n");
         let mut plan = Plan::default();
@@ -234,6 +261,12 @@ mod tests {
         assert_eq!(plan.take_due(&feeds, now).len(), 1);
         plan.finished("a");
         let scheduled = plan.due_of("a").unwrap();
+        (feeds, plan, now, scheduled)
+    }
+
+    #[test]
+    fn retry_after_defers_the_next_run_but_never_advances_it() {
+        let (feeds, mut plan, now, scheduled) = ran_once_every_five_minutes();
         plan.defer("a", now + chrono::Duration::minutes(30));
         assert_eq!(plan.due_of("a"), Some(now + chrono::Duration::minutes(30)));
         assert!(
@@ -246,6 +279,29 @@ mod tests {
             Some(now + chrono::Duration::minutes(30)),
             "a shorter wait changes nothing"
         );
+    }
+
+    #[test]
+    fn a_failing_feed_backs_off_up_to_a_cap_and_success_returns_it_to_schedule() {
+        let minutes = |n: u32| backoff(n).map(|d| d.as_secs() / 60);
+        assert_eq!(minutes(0), None);
+        assert_eq!(minutes(1), None, "one failure: the schedule decides");
+        assert_eq!(minutes(2), Some(10));
+        assert_eq!(minutes(3), Some(20));
+        assert_eq!(minutes(5), Some(80));
+        assert_eq!(minutes(8), Some(360), "capped at 6 hours");
+        assert_eq!(minutes(1000), Some(360));
+
+        let (feeds, mut plan, now, scheduled) = ran_once_every_five_minutes();
+        plan.back_off("a", 4, now);
+        assert_eq!(plan.due_of("a"), Some(now + chrono::Duration::minutes(40)));
+        assert!(plan.take_due(&feeds, scheduled).is_empty());
+        // It runs at the backed-off time, succeeds, and is on its 5-minute schedule again.
+        let later = now + chrono::Duration::minutes(40);
+        assert_eq!(plan.take_due(&feeds, later).len(), 1);
+        plan.finished("a");
+        let next = plan.due_of("a").unwrap();
+        assert!(next - later <= chrono::Duration::minutes(6), "{next}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::header;
 use url::Url;
 
-use super::Fetcher;
+use super::{Fetcher, ProxyChoice, RequestOptions};
 
 impl Fetcher {
     /// POSTs `pairs` as `application/x-www-form-urlencoded` to `url` and returns the
@@ -21,10 +21,20 @@ impl Fetcher {
         let body = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
             .finish();
+        // The hub is the user's own choice: its host is trusted like a feed's page.
+        let guard = self.clients.guard(url, &RequestOptions::default());
+        let client = self
+            .clients
+            .client(&guard, &ProxyChoice::Environment)
+            .map_err(|e| e.to_string())?;
         let exchange = async {
-            let _pass = self.hosts.enter(url.host_str().unwrap_or_default()).await;
-            self.client
+            let _pass = self
+                .hosts
+                .enter(url.host_str().unwrap_or_default(), self.host_delay)
+                .await;
+            client
                 .post(url.clone())
+                .header(header::USER_AGENT, &self.user_agent)
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(body)
                 .send()

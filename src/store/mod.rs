@@ -12,6 +12,7 @@ mod merge;
 mod open;
 mod record;
 mod removed;
+mod robots;
 pub mod schema;
 
 use std::fs::File;
@@ -61,6 +62,12 @@ pub struct Store {
     conn: Arc<Mutex<Connection>>,
     /// A reader's shared lock on the state directory, held while the store is open.
     _reader_lock: Option<Arc<File>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
 }
 
 /// What the store knows about one feed.

@@ -25,7 +25,8 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.execute(
             "UPDATE feeds SET published = ?2, etag = ?3, last_modified = ?4, last_attempt = ?5,
-                 last_success = ?5, failures = 0, failing_since = NULL, short_runs = 0, title = ?6
+                 last_success = ?5, failures = 0, failing_since = NULL, short_runs = 0, title = ?6,
+                 stale_reported = NULL
              WHERE slug = ?1",
             params![
                 slug,
@@ -82,10 +83,22 @@ impl Store {
     pub fn record_not_modified(&self, slug: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.execute(
             "UPDATE feeds SET last_attempt = ?2, last_success = ?2, failures = 0,
-                 failing_since = NULL, short_runs = 0
+                 failing_since = NULL, short_runs = 0, stale_reported = NULL
              WHERE slug = ?1",
             params![slug, at.timestamp()],
         )
+    }
+
+    /// Notes that the feed's current failure streak went stale; true the first time
+    /// only, so the news is told once per streak (a success clears it).
+    pub fn report_stale(&self, slug: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        self.conn()
+            .execute(
+                "UPDATE feeds SET stale_reported = ?2 WHERE slug = ?1 AND stale_reported IS NULL",
+                params![slug, at.timestamp()],
+            )
+            .map(|changed| changed > 0)
+            .map_err(|e| self.sql_error(e))
     }
 
     /// Drops what a configuration change made stale: the HTTP validators when the

@@ -7,7 +7,7 @@
 use rusqlite::{Connection, Transaction};
 
 /// The schema version this build writes.
-pub const VERSION: i64 = 6;
+pub const VERSION: i64 = 7;
 
 /// Version 1: feeds (HTTP validators, health) and items (stable ids and dates).
 const V1: &str = "
@@ -84,7 +84,24 @@ CREATE TABLE totals (
 );
 ";
 
-const MIGRATIONS: [&str; 6] = [V1, V2, V3, V4, V5, V6];
+/// Version 7: robots.txt copies per origin (so `run --once` from cron does not fetch
+/// them every run), and when a feed's current failure streak was reported stale (so
+/// it is reported once, not every run).
+const V7: &str = "
+CREATE TABLE robots (
+    origin        TEXT PRIMARY KEY,
+    fetched_at    INTEGER NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    status        INTEGER NOT NULL,
+    error         TEXT,
+    etag          TEXT,
+    last_modified TEXT,
+    body          TEXT
+);
+ALTER TABLE feeds ADD COLUMN stale_reported INTEGER;
+";
+
+const MIGRATIONS: [&str; 7] = [V1, V2, V3, V4, V5, V6, V7];
 
 /// Brings the schema up to `VERSION`.
 pub fn migrate(conn: &mut Connection) -> Result<i64, String> {

@@ -53,7 +53,7 @@ fn a_valid_file_is_ok_and_nothing_is_fetched() {
     let run = project.run(&["check"]);
     run.expect_code(0);
     assert!(run.stdout.contains("OK, 2 feed(s)"), "{run}");
-    assert!(server.requests().is_empty(), "check fetches nothing");
+    assert!(server.all_requests().is_empty(), "check fetches nothing");
 }
 
 #[test]

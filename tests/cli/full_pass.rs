@@ -269,6 +269,6 @@ fn an_unknown_feed_name_is_a_usage_error_with_a_suggestion() {
     run.expect_code(2);
     assert!(run.stderr.contains("tinkr"), "{run}");
     assert!(run.stderr.contains("did you mean `tinker`"), "{run}");
-    assert!(server.requests().is_empty(), "nothing is fetched");
+    assert!(server.all_requests().is_empty(), "nothing is fetched");
     assert!(project.output_files().is_empty(), "nothing is written");
 }

@@ -37,7 +37,8 @@ fn previous_files_survive(failure: Reply, expected: &str) {
     server.set("/flaky/", Reply::html(grid_page(&stories())));
     server.set("/steady/", Reply::html(grid_page(&stories())));
     let project = Project::new(&format!(
-        "settings:\n  base_url: https://feeds.example.org/\n  timeout: 2s\nfeeds:\n  flaky:\n    url: {}\n{GRID_FEED_FIELDS}  steady:\n    url: {}\n{GRID_FEED_FIELDS}",
+        // Without retries: here a failure is the point (tests/cli/faults.rs retries).
+        "settings:\n  base_url: https://feeds.example.org/\n  timeout: 2s\n  retries: 0\nfeeds:\n  flaky:\n    url: {}\n{GRID_FEED_FIELDS}  steady:\n    url: {}\n{GRID_FEED_FIELDS}",
         server.url("/flaky/"),
         server.url("/steady/"),
     ));
@@ -130,7 +131,7 @@ fn twelve_story_feed() -> (TestServer, Project, Vec<Card>) {
     let server = TestServer::start();
     server.set("/news/", Reply::html(grid_page(&many)));
     let project = Project::new(&format!(
-        "settings:\n  base_url: https://feeds.example.org/\nfeeds:\n  harbour:\n    url: {}\n{GRID_FEED_FIELDS}",
+        "settings:\n  base_url: https://feeds.example.org/\n  retries: 0\nfeeds:\n  harbour:\n    url: {}\n{GRID_FEED_FIELDS}",
         server.url("/news/")
     ));
     project.run(&["run", "--once"]).expect_code(0);

@@ -12,8 +12,9 @@ use crate::support::{
 
 fn project(site: &TestServer, stale_after: &str) -> Project {
     site.set("/news/", Reply::html(grid_page(&harbour_stories())));
+    // No retries: a failure is one quick request, well within a short stale_after.
     Project::new(&format!(
-        "settings:\n  base_url: https://feeds.example.org/\n  stale_after: {stale_after}\nfeeds:\n  harbour:\n    url: {}\n    schedule: \"@hourly\"\n{GRID_FEED_FIELDS}",
+        "settings:\n  base_url: https://feeds.example.org/\n  stale_after: {stale_after}\n  retries: 0\nfeeds:\n  harbour:\n    url: {}\n    schedule: \"@hourly\"\n{GRID_FEED_FIELDS}",
         site.url("/news/")
     ))
 }

@@ -50,7 +50,7 @@ fn status_reports_successes_and_failures() {
     server.set("/good/", Reply::html(three_stories()));
     server.set("/bad/", Reply::html(three_stories()));
     let project = Project::new(&format!(
-        "settings:\n  base_url: https://feeds.example.org/\nfeeds:\n  good:\n    url: {}\n{GRID_FEED_FIELDS}  bad:\n    url: {}\n{GRID_FEED_FIELDS}",
+        "settings:\n  base_url: https://feeds.example.org/\n  retries: 0\nfeeds:\n  good:\n    url: {}\n{GRID_FEED_FIELDS}  bad:\n    url: {}\n{GRID_FEED_FIELDS}",
         server.url("/good/"),
         server.url("/bad/"),
     ));
@@ -240,7 +240,7 @@ fn a_feed_failing_longer_than_stale_after_is_stale() {
     let server = TestServer::start();
     server.set("/down/", Reply::error(500));
     let project = Project::new(&format!(
-        "settings:\n  host_delay: 0s\nfeeds:\n  down:\n    url: {}\n    stale_after: 4s\n{GRID_FEED_FIELDS}  patient:\n    url: {}\n    stale_after: 2d\n{GRID_FEED_FIELDS}",
+        "settings:\n  host_delay: 0s\n  retries: 0\nfeeds:\n  down:\n    url: {}\n    stale_after: 4s\n{GRID_FEED_FIELDS}  patient:\n    url: {}\n    stale_after: 2d\n{GRID_FEED_FIELDS}",
         server.url("/down/"),
         server.url("/down/"),
     ));
@@ -253,10 +253,24 @@ fn a_feed_failing_longer_than_stale_after_is_stale() {
     // (Four seconds, so a busy machine cannot make the first check stale already:
     // the store keeps whole seconds.)
     std::thread::sleep(std::time::Duration::from_millis(5100));
-    project.run(&["run", "--once"]).expect_code(1);
+    // Turning stale is said once: exit status 4 and one line, this run only.
+    let turned = project.run(&["run", "--once"]);
+    turned.expect_code(4);
+    assert_eq!(
+        turned.stderr.matches("is now STALE").count(),
+        1,
+        "only `down` turned stale\n{turned}"
+    );
+    assert!(
+        turned.stderr.contains("feed `down` is now STALE"),
+        "{turned}"
+    );
+    let again = project.run(&["run", "--once"]);
+    again.expect_code(1);
+    assert!(!again.stderr.contains("STALE"), "not told twice\n{again}");
     let down = row_of(&project, "down");
     assert_eq!(down["health"]["state"], "stale", "{down:#}");
-    assert_eq!(down["health"]["failures"], 2, "{down:#}");
+    assert_eq!(down["health"]["failures"], 3, "{down:#}");
     assert_eq!(
         down["health"]["since"], since,
         "the streak keeps its start: {down:#}"

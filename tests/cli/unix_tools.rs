@@ -131,9 +131,10 @@ fn time_in_the_queue_is_reported_apart_from_the_refresh() {
     let server = TestServer::start();
     server.set("/a/", Reply::error(500));
     server.set("/b/", Reply::error(500));
-    // One host, two seconds between requests: the second feed waits its turn.
+    // One host, two seconds between requests: the second feed waits its turn (one
+    // request each: no retries).
     let project = Project::new(&format!(
-        "settings:\n  host_delay: 2s\nfeeds:\n  alpha:\n    url: {}\n{GRID_FEED_FIELDS}  beta:\n    url: {}\n{GRID_FEED_FIELDS}",
+        "settings:\n  host_delay: 2s\n  retries: 0\nfeeds:\n  alpha:\n    url: {}\n{GRID_FEED_FIELDS}  beta:\n    url: {}\n{GRID_FEED_FIELDS}",
         server.url("/a/"),
         server.url("/b/")
     ));

@@ -17,7 +17,9 @@ pub mod status;
 pub mod tools;
 
 pub use pages::{Card, GRID_FEED_FIELDS, fixture, grid_page, harbour_stories, redesigned_page};
-pub use project::{Project, Run, aged_snapshot, finish, next_second, parse_feed, snapshot};
+pub use project::{
+    Project, Run, Snapshot, aged_snapshot, finish, next_second, parse_feed, snapshot,
+};
 pub use server::{Reply, TestServer};
 pub use status::{feed_row, status_json};
 

@@ -4,7 +4,10 @@
 //! `POST` with a `Content-Length` body (at most 64 KiB), no chunked encoding. What it offers is what the tests need to stage a
 //! web site that changes between runs of `scrapefeed`:
 //!
-//! - routes from a path to a [`Reply`] that a test can replace at any time;
+//! - routes from a path to a [`Reply`] that a test can replace at any time, or to a
+//!   sequence of replies answered in turn (a 500, then the page);
+//! - faults: a reply that never comes, a body that drips, a connection closed without
+//!   an answer, raw bytes with any headers (a gzip bomb, invalid UTF-8), redirects;
 //! - per route: status, headers, body, a delay before answering, a slow trickle of the
 //!   body, and automatic `ETag` / `If-None-Match` → `304` handling;
 //! - a log of every request (method, path, headers, body, arrival time), so a route
@@ -13,7 +16,7 @@
 //! It runs on its own tokio runtime in the background, so tests stay plain `#[test]`
 //! functions that run the binary synchronously. Dropping the server stops it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -34,6 +37,8 @@ pub struct Reply {
     pub trickle: Option<(usize, Duration)>,
     /// Send an ETag (a digest of the body) and answer a matching If-None-Match with 304.
     pub etag: bool,
+    /// Close the connection after reading the request, without answering.
+    pub hang_up: bool,
 }
 
 impl Reply {
@@ -46,6 +51,32 @@ impl Reply {
             delay: Duration::ZERO,
             trickle: None,
             etag: false,
+            hang_up: false,
+        }
+    }
+
+    /// A 200 answer of raw bytes with this Content-Type (and no other header).
+    pub fn bytes(content_type: &str, body: Vec<u8>) -> Reply {
+        Reply {
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body,
+            ..Reply::html("")
+        }
+    }
+
+    /// A redirect to `location`.
+    pub fn redirect(status: u16, location: &str) -> Reply {
+        Reply {
+            status,
+            ..Reply::html("").header("Location", location)
+        }
+    }
+
+    /// A connection closed as soon as the request has arrived.
+    pub fn hang_up() -> Reply {
+        Reply {
+            hang_up: true,
+            ..Reply::html("")
         }
     }
 
@@ -118,7 +149,8 @@ impl Request {
 
 #[derive(Default)]
 struct Shared {
-    routes: Mutex<HashMap<String, Reply>>,
+    /// Each route's replies: the first answers and is used up, unless it is the last.
+    routes: Mutex<HashMap<String, VecDeque<Reply>>>,
     log: Mutex<Vec<Request>>,
 }
 
@@ -163,21 +195,42 @@ impl TestServer {
 
     /// Sets (or replaces) what `path` answers from now on.
     pub fn set(&self, path: &str, reply: Reply) {
+        self.set_sequence(path, vec![reply]);
+    }
+
+    /// `path` answers with each reply in turn, then with the last one for good.
+    pub fn set_sequence(&self, path: &str, replies: Vec<Reply>) {
+        assert!(!replies.is_empty(), "a route needs a reply");
         self.shared
             .routes
             .lock()
             .unwrap()
-            .insert(path.to_owned(), reply);
+            .insert(path.to_owned(), replies.into());
     }
 
-    /// Every request so far, in arrival order.
+    /// The server's port, for URLs under another host name (`settings.resolve`).
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Every page request so far, in arrival order (robots.txt requests, which
+    /// scrapefeed makes before a site's first page, are left out: see
+    /// [`TestServer::all_requests`]).
     pub fn requests(&self) -> Vec<Request> {
+        self.all_requests()
+            .into_iter()
+            .filter(|r| r.path != "/robots.txt")
+            .collect()
+    }
+
+    /// Every request so far, robots.txt included.
+    pub fn all_requests(&self) -> Vec<Request> {
         self.shared.log.lock().unwrap().clone()
     }
 
     /// The requests for `path` so far.
     pub fn requests_to(&self, path: &str) -> Vec<Request> {
-        self.requests()
+        self.all_requests()
             .into_iter()
             .filter(|r| r.path == path)
             .collect()
@@ -242,14 +295,18 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
         body,
         at: Instant::now(),
     };
-    let reply = shared
-        .routes
-        .lock()
-        .unwrap()
-        .get(&request.path)
-        .cloned()
-        .unwrap_or_else(|| Reply::error(404));
+    let reply = {
+        let mut routes = shared.routes.lock().unwrap();
+        match routes.get_mut(&request.path) {
+            Some(replies) if replies.len() > 1 => replies.pop_front().expect("a reply"),
+            Some(replies) => replies[0].clone(),
+            None => Reply::error(404),
+        }
+    };
     shared.log.lock().unwrap().push(request.clone());
+    if reply.hang_up {
+        return Ok(());
+    }
 
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
@@ -297,7 +354,10 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) -> std::io::Result<()> {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
         304 => "Not Modified",
+        403 => "Forbidden",
         404 => "Not Found",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
