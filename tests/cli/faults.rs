@@ -226,7 +226,7 @@ fn a_server_that_drips_a_byte_a_second_times_out() {
     assert!(started.elapsed() < Duration::from_secs(20), "{run}");
 }
 
-/// A gzip body of `size` zero bytes (1 GiB here: about 1 MiB on the wire).
+/// A gzip body of `size` zero bytes (1 GiB here: about 4.5 MiB on the wire).
 fn gzip_zeros(size: usize) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     let block = vec![0u8; 1 << 20];
