@@ -11,7 +11,8 @@ use anyhow::Context as _;
 use url::Url;
 
 use crate::config::{self, Config, Feed};
-use crate::extract::{self, PageInfo};
+use crate::extract::budget::Budget;
+use crate::extract::{self, PageInfo, parse};
 use crate::fetch::{Fetched, Fetcher};
 use crate::pass;
 use crate::preview;
@@ -216,7 +217,10 @@ pub async fn preview(config_path: &Path, args: &PreviewArgs) -> anyhow::Result<u
         Fetched::NotModified => anyhow::bail!("unexpected 304 for an unconditional request"),
     };
     let (extraction, page_url) = tokio::task::spawn_blocking(move || {
-        let doc = extract::parse_document(&page.html);
+        let budget = Budget::page();
+        let doc = parse::parse_document(&page.html, &budget)
+            .with_context(|| format!("{}: page too complex", page.url))?
+            .html;
         // A feed reads its page as the daemon does; a page given on the command line
         // may be a saved copy whose links belong to the site it came from.
         let page_url = if is_feed {
@@ -228,8 +232,9 @@ pub async fn preview(config_path: &Path, args: &PreviewArgs) -> anyhow::Result<u
             url: &page_url,
             fetched_at: page.fetched_at,
         };
-        extract::extract_document(&feed, &doc, &info, remembered.as_ref())
-            .map(|extraction| (extraction, page_url))
+        let extraction =
+            extract::extract_document(&feed, &doc, &info, remembered.as_ref(), &budget)?;
+        anyhow::Ok((extraction, page_url))
     })
     .await??;
     if args.json {
@@ -307,11 +312,19 @@ pub async fn suggest(
     };
     let saved_from = saved_from.map(Url::parse).transpose().context("--url")?;
     let report = tokio::task::spawn_blocking(move || {
-        let doc = extract::parse_document(&page.html);
+        let budget = Budget::page();
+        let doc = parse::parse_document(&page.html, &budget)
+            .with_context(|| format!("{}: page too complex", page.url))?
+            .html;
         let page_url = saved_page_url(&doc, page.url, saved_from);
-        crate::suggest::report(&doc, &page_url, page.fetched_at)
+        anyhow::Ok(crate::suggest::report(
+            &doc,
+            &page_url,
+            page.fetched_at,
+            &budget,
+        ))
     })
-    .await?;
+    .await??;
     out(&report.to_string())?;
     Ok(EXIT_OK)
 }

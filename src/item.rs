@@ -7,6 +7,8 @@
 use chrono::{DateTime, Utc};
 use url::Url;
 
+use crate::extract::text::xml_safe;
+
 /// One article found on a page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
@@ -32,6 +34,30 @@ impl Summary {
     pub fn as_str(&self) -> &str {
         match self {
             Summary::Text(s) | Summary::Html(s) => s,
+        }
+    }
+}
+
+impl Entry {
+    /// The entry with every string passed through the output filter
+    /// ([`xml_safe`]): what a feed file may hold.
+    pub fn xml_safe(&self) -> Entry {
+        let item = &self.item;
+        let safe = |s: &str| xml_safe(s).into_owned();
+        Entry {
+            item: Item {
+                id: safe(&item.id),
+                title: safe(&item.title),
+                link: item.link.clone(),
+                date: item.date,
+                summary: item.summary.as_ref().map(|s| match s {
+                    Summary::Text(t) => Summary::Text(safe(t)),
+                    Summary::Html(h) => Summary::Html(safe(h)),
+                }),
+                author: item.author.as_deref().map(safe),
+                image: item.image.clone(),
+            },
+            ..self.clone()
         }
     }
 }

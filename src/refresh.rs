@@ -8,9 +8,11 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, Feed, Format};
 use crate::extract::auto::Choice;
+use crate::extract::budget::Budget;
 use crate::extract::{self, ExtractError, Extraction, PageInfo};
 use crate::fetch::blocked::{self, Blocked};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page};
@@ -96,14 +98,16 @@ pub struct Report {
     pub recovered_after: Option<u32>,
 }
 
-/// What every refresh shares: the config, one HTTP client, the store, and a bound on
-/// CPU-heavy parsing (one page per core) while fetches overlap.
+/// What every refresh shares: the config, one HTTP client, the store, a bound on
+/// CPU-heavy parsing (one page per core) while fetches overlap, and the signal that
+/// abandons parsing in flight (the daemon's grace period is over).
 #[derive(Clone)]
 pub struct Context {
     pub config: Arc<Config>,
     pub fetcher: Fetcher,
     pub store: Store,
     pub parsing: Arc<Semaphore>,
+    pub abandon: CancellationToken,
 }
 
 impl Context {
@@ -115,7 +119,16 @@ impl Context {
             fetcher,
             store,
             parsing: Arc::new(Semaphore::new(cores)),
+            abandon: CancellationToken::new(),
         })
+    }
+
+    /// The same context, its parsing abandoned when `token` is cancelled.
+    pub fn abandoned_by(self, token: &CancellationToken) -> Context {
+        Context {
+            abandon: token.clone(),
+            ..self
+        }
     }
 }
 
@@ -131,6 +144,11 @@ pub async fn refresh(ctx: &Context, feed: &Feed) -> Report {
     let mut fetch = Fetch::default();
     let result = refresh_inner(ctx, feed, &mut queued, &mut fetch).await;
     fetch.failed = result.is_err();
+    // Work abandoned at shutdown is not the feed's failure: nothing is recorded.
+    let abandoned = matches!(
+        result,
+        Err(RefreshError::Extract(ExtractError::Abandoned { .. }))
+    );
     let store = ctx.store.clone();
     let (slug, stale_after) = (feed.slug.clone(), feed.stale_after);
     let failure = result
@@ -139,23 +157,27 @@ pub async fn refresh(ctx: &Context, feed: &Feed) -> Report {
         .map(|e| (e.to_string(), matches!(e, RefreshError::FarFewer { .. })));
     // The feed's streak after this refresh: counted, and its turn to stale told once;
     // and what the request looked like, for /metrics.
-    let streak = blocking(&feed.slug, move || {
-        store.record_fetch(&slug, &fetch)?;
-        let Some((message, short)) = failure else {
-            return Ok((0, false, (before > 0).then_some(before)));
-        };
-        let now = Utc::now();
-        if short {
-            store.record_short_page(&slug, &message, now)?;
-        } else {
-            store.record_failure(&slug, &message, now)?;
-        }
-        let record = store.feed(&slug)?;
-        let stale = matches!(Health::of(&record, stale_after, now), Health::Stale(_));
-        let newly_stale = stale && store.report_stale(&slug, now)?;
-        Ok((record.failures, newly_stale, None))
-    })
-    .await;
+    let streak = if abandoned {
+        Ok((before, false, None))
+    } else {
+        blocking(&feed.slug, move || {
+            store.record_fetch(&slug, &fetch)?;
+            let Some((message, short)) = failure else {
+                return Ok((0, false, (before > 0).then_some(before)));
+            };
+            let now = Utc::now();
+            if short {
+                store.record_short_page(&slug, &message, now)?;
+            } else {
+                store.record_failure(&slug, &message, now)?;
+            }
+            let record = store.feed(&slug)?;
+            let stale = matches!(Health::of(&record, stale_after, now), Health::Stale(_));
+            let newly_stale = stale && store.report_stale(&slug, now)?;
+            Ok((record.failures, newly_stale, None))
+        })
+        .await
+    };
     let (failures, newly_stale, recovered_after) = streak.unwrap_or_else(|e| {
         tracing::error!(feed = %feed.slug, "cannot record the refresh: {e}");
         (0, false, None)
@@ -361,7 +383,10 @@ pub async fn extract_page(
             message: e.to_string(),
         })?;
     let (feed_owned, url, fetched_at) = (feed.clone(), page.url.clone(), page.fetched_at);
+    let abandon = ctx.abandon.clone();
     let extraction = blocking(&feed.slug, move || {
+        // The page's time starts on the parsing thread: waiting for it costs nothing.
+        let budget = Budget::page().cancelled_by(&abandon);
         extract::extract(
             &feed_owned,
             &html,
@@ -370,10 +395,19 @@ pub async fn extract_page(
                 fetched_at,
             },
             remembered.as_ref(),
+            &budget,
         )
         .map_err(|e| explain_no_cards(e, &feed_owned.slug, &url, &html))
     })
     .await?;
+    if extraction.too_deep > 0 {
+        tracing::debug!(
+            feed = %feed.slug,
+            "the page nests elements deeper than {}: {} of them left out (their text kept)",
+            extract::parse::MAX_DEPTH,
+            extraction.too_deep
+        );
+    }
     if !extraction.unparsed_dates.is_empty() && first_date_warning(&feed.slug) {
         tracing::warn!(
             feed = %feed.slug,
@@ -389,14 +423,21 @@ pub async fn extract_page(
 }
 
 /// A page without cards that is a challenge, a login form or next to nothing fails as
-/// such: the selector is not what broke.
+/// such: the selector is not what broke. (A page too complex, or work abandoned at
+/// shutdown, is reported as it is.)
 pub fn explain_no_cards(
     error: ExtractError,
     slug: &str,
     url: &url::Url,
     html: &str,
 ) -> RefreshError {
-    match blocked::classify(html) {
+    let no_cards = matches!(
+        error,
+        ExtractError::NoCards { .. }
+            | ExtractError::NothingDetected { .. }
+            | ExtractError::NoItems { .. }
+    );
+    match blocked::classify(html).filter(|_| no_cards) {
         Some(blocked) => RefreshError::Blocked {
             feed: slug.to_owned(),
             url: url.to_string(),

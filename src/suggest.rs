@@ -11,6 +11,7 @@ use scraper::Html;
 use url::Url;
 
 use crate::config::Feed;
+use crate::extract::budget::Budget;
 use crate::extract::date::DateContext;
 use crate::extract::detect::{self, Candidate, Declared, DetectedFields};
 use crate::extract::{self, PageInfo};
@@ -19,7 +20,7 @@ use crate::extract::{self, PageInfo};
 const PREVIEW: usize = 5;
 
 /// The whole `suggest` report for a parsed page.
-pub fn report(doc: &Html, page_url: &Url, fetched_at: DateTime<Utc>) -> String {
+pub fn report(doc: &Html, page_url: &Url, fetched_at: DateTime<Utc>, budget: &Budget) -> String {
     let mut out = String::new();
     let detection = detect::detect(doc, page_url, dates(fetched_at));
     if let Some(Declared { source, items }) = &detection.declared {
@@ -62,7 +63,7 @@ pub fn report(doc: &Html, page_url: &Url, fetched_at: DateTime<Utc>) -> String {
     let entry = entry_yaml(page_url, best);
     let _ = writeln!(out, "\n{entry}");
     let _ = writeln!(out, "Preview:");
-    out.push_str(&preview(doc, &entry, page_url, fetched_at));
+    out.push_str(&preview(doc, &entry, page_url, fetched_at, budget));
     let others: Vec<&Candidate> = detection.candidates.iter().skip(1).take(2).collect();
     if !others.is_empty() {
         let _ = writeln!(out, "\nOther candidates:");
@@ -154,7 +155,13 @@ pub fn entry_yaml(page_url: &Url, candidate: &Candidate) -> String {
 /// The items the printed entry gives: the entry is read back as feeds.yaml and
 /// run through extraction, so the preview cannot differ from what the pasted
 /// entry will publish.
-fn preview(doc: &Html, entry: &str, page_url: &Url, fetched_at: DateTime<Utc>) -> String {
+fn preview(
+    doc: &Html,
+    entry: &str,
+    page_url: &Url,
+    fetched_at: DateTime<Utc>,
+    budget: &Budget,
+) -> String {
     let feed = match entry_feed(entry) {
         Ok(feed) => feed,
         Err(e) => return format!("  (the entry does not read back: {e})\n"),
@@ -163,7 +170,7 @@ fn preview(doc: &Html, entry: &str, page_url: &Url, fetched_at: DateTime<Utc>) -
         url: page_url,
         fetched_at,
     };
-    match extract::extract_document(&feed, doc, &page, None) {
+    match extract::extract_document(&feed, doc, &page, None, budget) {
         Ok(extraction) => {
             let mut out = String::new();
             for item in extraction.items.iter().take(PREVIEW) {

@@ -69,8 +69,14 @@ pub fn breakdown(feeds: &[FeedSpec], texts: &[&str], bare: Bare) {
         let t0 = thread_cpu();
         let doc = scrapefeed::extract::parse_document(text);
         let t1 = thread_cpu();
-        let extraction =
-            scrapefeed::extract::extract_document(feed, &doc, &page, None).expect("extraction");
+        let extraction = scrapefeed::extract::extract_document(
+            feed,
+            &doc,
+            &page,
+            None,
+            &scrapefeed::extract::budget::Budget::unlimited(),
+        )
+        .expect("extraction");
         let t2 = thread_cpu();
         drop(doc);
         let t3 = thread_cpu();

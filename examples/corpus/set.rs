@@ -136,6 +136,7 @@ pub fn extract(feed: &Feed, page: &Page) -> Result<Extraction, String> {
             fetched_at: reading_time(),
         },
         None,
+        &extract::budget::Budget::page(),
     )
     .map_err(|e| e.to_string())
 }

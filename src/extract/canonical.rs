@@ -1,9 +1,13 @@
-//! The canonical form of an article link, used as the item's identity.
+//! Article links without tracking: the canonical form (the item's identity) and the
+//! published form (the link readers follow).
 //!
 //! The same article is often linked with a `#comments` fragment or with campaign
-//! parameters (`utm_source`, `fbclid`, …). Dropping those makes one article one item,
-//! on one page and across runs. (The `url` crate already lower-cases the host and drops
-//! a scheme's default port.)
+//! parameters (`utm_source`, `fbclid`, …), in the query or in the fragment
+//! (`#intcid=inline_amp`, `#xtor=RSS-1`). Identity drops the fragment and the tracking
+//! parameters, so one article is one item on one page and across runs; the published
+//! link drops the same tracking parameters and tracking fragments, and keeps a real
+//! anchor (`#section-2`, `#/article/5`). One list of tracking names serves both.
+//! (The `url` crate already lower-cases the host and drops a scheme's default port.)
 
 use url::Url;
 
@@ -35,6 +39,23 @@ const TRACKING_PARAMS: &[&str] = &[
     "__twitter_impression",
 ];
 
+/// Names that track the reader only when they appear in a fragment (`#intcid=…`).
+const TRACKING_FRAGMENT_PARAMS: &[&str] = &[
+    "intcid",
+    "xtor",
+    "at_medium",
+    "at_campaign",
+    "ns_campaign",
+    "ns_mchannel",
+    "ns_source",
+    "ns_linkname",
+    "ncid",
+    "sr_share",
+    "ref",
+    "src",
+    "source",
+];
+
 fn is_tracking(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     lower.starts_with("utm_")
@@ -42,10 +63,31 @@ fn is_tracking(name: &str) -> bool {
         || TRACKING_PARAMS.contains(&lower.as_str())
 }
 
+/// A fragment made only of tracking parameters (`intcid=inline_amp&utm_source=x`).
+fn is_tracking_fragment(fragment: &str) -> bool {
+    !fragment.is_empty()
+        && fragment.split('&').all(|pair| {
+            pair.split_once('=').is_some_and(|(name, _)| {
+                is_tracking(name)
+                    || TRACKING_FRAGMENT_PARAMS.contains(&name.to_ascii_lowercase().as_str())
+            })
+        })
+}
+
 /// The canonical form of `url`: no fragment, no tracking parameters.
 pub fn canonical_link(url: &Url) -> Url {
-    let mut url = url.clone();
+    let mut url = published_link(url);
     url.set_fragment(None);
+    url
+}
+
+/// The link as published: no tracking parameters, no tracking fragment; a real
+/// anchor stays.
+pub fn published_link(url: &Url) -> Url {
+    let mut url = url.clone();
+    if url.fragment().is_some_and(is_tracking_fragment) {
+        url.set_fragment(None);
+    }
     if url.query().is_some() {
         let kept: Vec<(String, String)> = url
             .query_pairs()
@@ -82,6 +124,39 @@ mod tests {
         assert_eq!(
             canon("https://example.com/x?gclid=1&mc_cid=2&Utm_Campaign=3"),
             "https://example.com/x"
+        );
+    }
+
+    fn published(s: &str) -> String {
+        published_link(&Url::parse(s).unwrap()).to_string()
+    }
+
+    #[test]
+    fn published_links_lose_tracking_but_keep_anchors() {
+        assert_eq!(
+            published("https://example.com/a?utm_source=rss&id=7#intcid=inline_amp"),
+            "https://example.com/a?id=7"
+        );
+        assert_eq!(
+            published("https://example.com/a#xtor=RSS-1&utm_medium=feed"),
+            "https://example.com/a"
+        );
+        assert_eq!(
+            published("https://example.com/a?fbclid=x#section-2"),
+            "https://example.com/a#section-2"
+        );
+        assert_eq!(
+            published("https://example.com/app#/article/5"),
+            "https://example.com/app#/article/5"
+        );
+        assert_eq!(
+            published("https://example.com/a#page=2&intcid=x"),
+            "https://example.com/a#page=2&intcid=x",
+            "a fragment with a real parameter is kept whole"
+        );
+        assert_eq!(
+            canon("https://example.com/a#section-2"),
+            "https://example.com/a"
         );
     }
 

@@ -1,10 +1,14 @@
 //! Reading one card: each field's rule (or its default finder) applied to the card.
+//!
+//! Every field but the summary is plain text: `html: true` on a title or author means
+//! "the text of this HTML". What is read is bounded (a field cannot pull megabytes of
+//! text out of a page), and a summary leaves out a trailing "Read more" link.
 
 use scraper::{ElementRef, Selector};
 use std::sync::LazyLock;
 use url::Url;
 
-use super::{image, text};
+use super::{image, summary, text};
 use crate::config::{FieldRule, Read, Scope};
 
 static HEADING: LazyLock<Selector> =
@@ -49,28 +53,51 @@ pub fn select<'a>(card: ElementRef<'a>, rule: &FieldRule) -> Option<ElementRef<'
     }
 }
 
-/// Whitespace-normalised text of an element.
+/// The most text read from one element, in bytes: more than any field keeps.
+const READ_MAX: usize = 4 * text::SUMMARY_MAX;
+
+/// Whitespace-normalised visible text of an element (scripts, styles and the like
+/// left out), read without recursion and up to a bound.
 pub fn element_text(el: ElementRef<'_>) -> String {
     let mut raw = String::new();
-    for piece in el.text() {
-        raw.push_str(piece);
-        raw.push(' ');
-    }
+    text::visible_text(el, &mut raw, READ_MAX);
     text::clean(&raw)
 }
 
-/// Reads a rule's value as a string (text, attribute, or inner HTML), post-processed.
+/// Reads a plain-text field (text or attribute; `html: true` reads the text),
+/// post-processed.
 pub fn read_string(card: ElementRef<'_>, rule: &FieldRule) -> Option<String> {
     let el = select(card, rule)?;
     let value = match &rule.read {
-        Read::Text => element_text(el),
-        Read::Attr(names) => names
-            .iter()
-            .find_map(|n| el.value().attr(n))
-            .map(text::clean)?,
-        Read::Html => el.inner_html(),
+        Read::Text | Read::Html => element_text(el),
+        Read::Attr(names) => attribute(el, names)?,
     };
     post_process(value, rule)
+}
+
+/// Reads the summary: its text, or (`html: true`) its markup, without a trailing
+/// "Read more" link; post-processed. The markup is sanitized later (`summary`).
+pub fn read_summary(card: ElementRef<'_>, rule: &FieldRule) -> Option<String> {
+    let el = select(card, rule)?;
+    let more = summary::read_more_link(el);
+    let value = match &rule.read {
+        Read::Text => {
+            let mut raw = String::new();
+            text::visible_text_skipping(el, more, &mut raw, READ_MAX);
+            text::clean(&raw)
+        }
+        Read::Html => summary::markup(el, text::SUMMARY_MAX, more),
+        Read::Attr(names) => attribute(el, names)?,
+    };
+    post_process(value, rule)
+}
+
+/// The first of `names` present on the element, cleaned.
+fn attribute(el: ElementRef<'_>, names: &[String]) -> Option<String> {
+    names
+        .iter()
+        .find_map(|n| el.value().attr(n))
+        .map(text::clean)
 }
 
 /// Applies `replace`, then `regex` (first capture group, else the whole match).
@@ -90,10 +117,12 @@ pub fn post_process(mut value: String, rule: &FieldRule) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())
 }
 
-/// A link from an href-like value: absolute, http(s) only, not a script or an anchor.
+/// A link from an href-like value: absolute, http(s) only, not a script or an anchor,
+/// and not absurdly long.
 pub fn resolve_link(value: &str, base: &Url) -> Option<Url> {
     let value = value.trim();
     if value.is_empty()
+        || value.len() > text::URL_MAX
         || value.starts_with('#')
         || value.to_ascii_lowercase().starts_with("javascript:")
     {
@@ -101,7 +130,7 @@ pub fn resolve_link(value: &str, base: &Url) -> Option<Url> {
     }
     base.join(value)
         .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.as_str().len() <= text::URL_MAX)
 }
 
 /// The link field: a configured rule reads `href` unless it names an attribute.

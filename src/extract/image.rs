@@ -16,8 +16,10 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-use scraper::{ElementRef, Html};
+use scraper::ElementRef;
 use url::Url;
+
+use super::{parse, text};
 
 /// Attributes holding srcset syntax, in order of preference.
 const SRCSET_ATTRS: &[&str] = &["srcset", "data-srcset", "data-lazy-srcset"];
@@ -242,11 +244,14 @@ fn is_size_word(word: &str) -> bool {
 /// image URL.
 fn resolve(raw: &str, base: &Url) -> Option<Url> {
     let raw = raw.trim();
-    if is_placeholder(raw) {
+    if raw.len() > text::URL_MAX || is_placeholder(raw) {
         return None;
     }
     let url = base.join(raw).ok()?;
-    if !matches!(url.scheme(), "http" | "https") || is_placeholder(url.as_str()) {
+    if !matches!(url.scheme(), "http" | "https")
+        || url.as_str().len() > text::URL_MAX
+        || is_placeholder(url.as_str())
+    {
         return None;
     }
     Some(url)
@@ -447,26 +452,35 @@ fn is_tiny(el: ElementRef<'_>) -> bool {
 
 /// The first image among the descendants of `root` (not `root` itself).
 fn descendant_image(root: ElementRef<'_>, base: &Url) -> Option<Url> {
+    first_image(root, base, true)
+}
+
+/// The first image below `root`; `<noscript>` fallbacks kept as text are read when
+/// `noscripts` is set.
+fn first_image(root: ElementRef<'_>, base: &Url, noscripts: bool) -> Option<Url> {
     root.descendants()
         .skip(1)
         .filter_map(ElementRef::wrap)
         .find_map(|el| match el.value().name() {
-            "noscript" => noscript_image(el, base),
+            "noscript" if noscripts => noscript_image(el, base),
             // Handled through their <picture>; a <source> of a <video> is no image.
-            "source" => None,
+            "noscript" | "source" => None,
             _ if is_image_carrier(el) && !is_tiny(el) => element_image(el, base),
             _ => None,
         })
 }
 
-/// The image in a `<noscript>` whose content scraper kept as raw text.
+/// The image in a `<noscript>` whose content was kept as raw text (a `<noscript>` the
+/// page escaped, or one inside a `<noscript>`). The text is parsed once, with
+/// scripting off, and `<noscript>`s in it are not read again: the work stays linear
+/// however deep such fallbacks nest.
 fn noscript_image(noscript: ElementRef<'_>, base: &Url) -> Option<Url> {
     let markup: String = noscript.text().collect();
     if !markup.contains('<') {
         return None;
     }
-    let fragment = Html::parse_fragment(&markup);
-    descendant_image(fragment.root_element(), base)
+    let fragment = parse::parse_fragment(&markup);
+    first_image(fragment.root_element(), base, false)
 }
 
 /// schema.org microdata inside the card: `<meta itemprop="image" content>`,

@@ -4,15 +4,17 @@
 //! field rule is evaluated inside its card (`card`), dates are parsed (`date`), images
 //! chosen (`image`), summaries cleaned (`summary`) and links made canonical
 //! (`canonical`). A card without a title or link is skipped and counted, never fatal;
-//! the same article twice on a page is one item. The page is parsed once and never
-//! serialised again.
+//! the same article twice on a page is one item. The page is parsed once, within the
+//! bounds of `parse` and the time of a `budget`, and never serialised again.
 
 pub mod auto;
+pub mod budget;
 pub mod canonical;
 pub mod card;
 pub mod date;
 pub mod detect;
 pub mod image;
+pub mod parse;
 pub mod summary;
 pub mod text;
 
@@ -23,12 +25,14 @@ use chrono::{DateTime, Utc};
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use crate::config::{CardSelector, Feed, Fields, FilterField};
+use crate::config::{CardSelector, Feed, Fields, FilterField, Read};
 use crate::item::Item;
 use auto::{Choice, Found};
+use budget::{Budget, Exhausted};
 use card::CardValues;
 use date::DateContext;
 use detect::StructuredItem;
+use parse::Stop;
 
 /// Why extraction produced nothing usable.
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +56,27 @@ pub enum ExtractError {
         cards: usize,
         why: String,
     },
+    #[error(
+        "feed `{feed}`: page too complex: {why} on {url} (scrapefeed's bounds for one page; the page is broken or hostile)"
+    )]
+    TooComplex {
+        feed: String,
+        url: String,
+        why: Stop,
+    },
+    #[error("feed `{feed}`: abandoned reading {url}: scrapefeed is shutting down")]
+    Abandoned { feed: String, url: String },
+}
+
+impl ExtractError {
+    /// The error for work on `feed`'s page that stopped early.
+    pub fn stopped(feed: &Feed, url: &Url, why: Stop) -> ExtractError {
+        let (feed, url) = (feed.slug.clone(), url.to_string());
+        match why {
+            Stop::Budget(Exhausted::Cancelled) => ExtractError::Abandoned { feed, url },
+            why => ExtractError::TooComplex { feed, url, why },
+        }
+    }
 }
 
 /// What one page gave.
@@ -76,6 +101,8 @@ pub struct Extraction {
     pub card_source: String,
     /// For a feed without `items`: what detection chose, to remember.
     pub choice: Option<Choice>,
+    /// Elements the page nests deeper than `parse::MAX_DEPTH`, left out.
+    pub too_deep: usize,
 }
 
 /// Everything extraction needs to know about the page besides its HTML.
@@ -90,31 +117,26 @@ static BASE: LazyLock<Selector> =
 static TITLE: LazyLock<Selector> =
     LazyLock::new(|| Selector::parse("title").expect("valid selector"));
 
-/// Parses the page and extracts the feed's items.
+/// Parses the page and extracts the feed's items, within `budget`.
 pub fn extract(
     feed: &Feed,
     html: &str,
     page: &PageInfo,
     remembered: Option<&Choice>,
+    budget: &Budget,
 ) -> Result<Extraction, ExtractError> {
-    let doc = parse_document(html);
-    extract_document(feed, &doc, page, remembered)
+    let parsed = parse::parse_document(html, budget)
+        .map_err(|why| ExtractError::stopped(feed, page.url, why))?;
+    let mut extraction = extract_document(feed, &parsed.html, page, remembered, budget)?;
+    extraction.too_deep = parsed.too_deep;
+    Ok(extraction)
 }
 
-/// Parses HTML as a browser with scripting disabled does — as scrapefeed, which runs no
-/// scripts, sees the page: `<noscript>` content (often the only real `<img>` behind a
-/// lazy loader) becomes ordinary elements that selectors can reach.
+/// Parses a page within the depth and element bounds but without a deadline, for
+/// tools and tests that hold a page in hand; a page past the element limit is cut
+/// there. A refresh uses [`extract`], which also fails a page that is too complex.
 pub fn parse_document(html: &str) -> Html {
-    use html5ever::tendril::TendrilSink;
-    let opts = html5ever::ParseOpts {
-        tree_builder: html5ever::tree_builder::TreeBuilderOpts {
-            scripting_enabled: false,
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    html5ever::driver::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts)
-        .one(html)
+    parse::parse_unlimited(html)
 }
 
 /// Extracts from an already parsed document. `remembered` is the detection chosen on
@@ -124,12 +146,18 @@ pub fn extract_document(
     doc: &Html,
     page: &PageInfo,
     remembered: Option<&Choice>,
+    budget: &Budget,
 ) -> Result<Extraction, ExtractError> {
     let base = base_url(doc, page.url);
     let dates = DateContext {
         now: page.fetched_at,
         tz: feed.timezone,
         format: feed.date_format.as_deref(),
+    };
+    let check = || {
+        budget
+            .check()
+            .map_err(|e| ExtractError::stopped(feed, page.url, e.into()))
     };
     let no_cards = |selector: String| ExtractError::NoCards {
         feed: feed.slug.clone(),
@@ -142,10 +170,7 @@ pub fn extract_document(
             if cards.is_empty() {
                 return Err(no_cards(items.source.clone()));
             }
-            let values = cards
-                .into_iter()
-                .map(|c| read_card(c, &feed.fields, &base))
-                .collect();
+            let values = read_cards(cards, &feed.fields, &base, &check)?;
             (values, feed.fields.clone(), items.source.clone(), None)
         }
         None => match auto::find(doc, page.url, dates, remembered) {
@@ -161,11 +186,9 @@ pub fn extract_document(
                 choice,
                 ..
             }) => {
+                check()?;
                 let fields = merge_fields(&feed.fields, *fields);
-                let values = cards
-                    .into_iter()
-                    .map(|c| read_card(c, &fields, &base))
-                    .collect();
+                let values = read_cards(cards, &fields, &base, &check)?;
                 (values, fields, choice.describe(), Some(choice))
             }
             Some(Found::Structured { items, choice }) => {
@@ -177,11 +200,7 @@ pub fn extract_document(
     let values: Vec<CardValues> = values;
     let mut out = Extraction {
         cards: values.len(),
-        page_title: doc
-            .select(&TITLE)
-            .next()
-            .map(card::element_text)
-            .filter(|t| !t.is_empty()),
+        page_title: page_title(doc),
         language: page_language(doc),
         card_source,
         choice,
@@ -191,7 +210,8 @@ pub fn extract_document(
     let mut seen = HashSet::new();
     let mut missing_title = 0;
     for values in values {
-        let (Some(title), Some(link)) = (values.title.clone(), values.link.clone()) else {
+        check()?;
+        let (Some(title), Some(link)) = (values.title.as_deref(), values.link.as_ref()) else {
             out.skipped += 1;
             missing_title += usize::from(values.title.is_none());
             continue;
@@ -203,23 +223,26 @@ pub fn extract_document(
             }
             parsed
         });
-        let id = values
-            .id
-            .clone()
-            .unwrap_or_else(|| canonical::canonical_link(&link).to_string());
+        let id = values.id.as_deref().map_or_else(
+            || canonical::canonical_link(link).to_string(),
+            |id| id.chars().take(text::ID_MAX).collect(),
+        );
         if !seen.insert(id.clone()) {
             out.duplicates += 1;
             continue;
         }
         let item = Item {
             id,
-            title,
-            link,
+            title: text::truncate(title, text::TITLE_MAX),
+            link: canonical::published_link(link),
             date,
             summary: values.summary.as_deref().and_then(|s| {
                 summary::summary(s, fields.summary.as_ref(), &base, feed.summary_length)
             }),
-            author: values.author.clone(),
+            author: values
+                .author
+                .as_deref()
+                .map(|a| text::truncate(a, text::AUTHOR_MAX)),
             image: values.image.clone(),
         };
         if keeps(feed, &item) {
@@ -257,6 +280,22 @@ fn merge_fields(configured: &Fields, detected: Fields) -> Fields {
     }
 }
 
+/// Reads every card, checking the budget between cards.
+fn read_cards(
+    cards: Vec<ElementRef<'_>>,
+    fields: &Fields,
+    base: &Url,
+    check: &dyn Fn() -> Result<(), ExtractError>,
+) -> Result<Vec<CardValues>, ExtractError> {
+    cards
+        .into_iter()
+        .map(|card| {
+            check()?;
+            Ok(read_card(card, fields, base))
+        })
+        .collect()
+}
+
 fn read_card(card_el: ElementRef<'_>, fields: &Fields, base: &Url) -> CardValues {
     let mut values = CardValues {
         id: fields
@@ -269,7 +308,7 @@ fn read_card(card_el: ElementRef<'_>, fields: &Fields, base: &Url) -> CardValues
         summary: fields
             .summary
             .as_ref()
-            .and_then(|rule| card::read_string(card_el, rule)),
+            .and_then(|rule| card::read_summary(card_el, rule)),
         author: fields
             .author
             .as_ref()
@@ -280,12 +319,17 @@ fn read_card(card_el: ElementRef<'_>, fields: &Fields, base: &Url) -> CardValues
     values
 }
 
-/// An article the page declares in structured data, as card values.
+/// An article the page declares in structured data, as card values. Declared texts
+/// often carry entities or markup: their text is taken.
 fn declared_values(item: &StructuredItem, base: &Url) -> CardValues {
-    let clean = |s: &Option<String>| s.as_deref().map(text::clean).filter(|s| !s.is_empty());
+    let clean = |s: &Option<String>| {
+        s.as_deref()
+            .map(text::text_of_html)
+            .filter(|s| !s.is_empty())
+    };
     CardValues {
         id: None,
-        title: Some(text::clean(&item.title)).filter(|s| !s.is_empty()),
+        title: Some(text::text_of_html(&item.title)).filter(|s| !s.is_empty()),
         link: card::resolve_link(&item.link, base),
         date: clean(&item.date),
         summary: clean(&item.summary),
@@ -298,16 +342,28 @@ fn declared_values(item: &StructuredItem, base: &Url) -> CardValues {
 }
 
 /// Fills `{title}`, `{link}`, `{date}`, `{summary}`, `{author}` and `{value}` in templates.
+/// An HTML summary fills a plain-text field with its text.
 fn apply_templates(values: &mut CardValues, fields: &Fields) {
     let snapshot = values.clone();
-    let fill = |template: &str, own: Option<&str>| -> String {
+    let html_summary = fields
+        .summary
+        .as_ref()
+        .is_some_and(|r| r.read == Read::Html);
+    let summary_text = snapshot.summary.as_deref().map(|s| {
+        if html_summary {
+            text::text_of_html(s)
+        } else {
+            s.to_owned()
+        }
+    });
+    let fill = |template: &str, own: Option<&str>, summary: Option<&str>| -> String {
         let link = snapshot.link.as_ref().map(Url::to_string);
         let mut out = template.to_owned();
         for (name, value) in [
             ("title", snapshot.title.as_deref()),
             ("link", link.as_deref()),
             ("date", snapshot.date.as_deref()),
-            ("summary", snapshot.summary.as_deref()),
+            ("summary", summary),
             ("author", snapshot.author.as_deref()),
             ("value", own),
         ] {
@@ -317,17 +373,19 @@ fn apply_templates(values: &mut CardValues, fields: &Fields) {
     };
     let template_of =
         |rule: &Option<crate::config::FieldRule>| rule.as_ref().and_then(|r| r.template.clone());
+    let text = summary_text.as_deref();
+    let markup = snapshot.summary.as_deref();
     if let Some(t) = template_of(&fields.title) {
-        values.title = Some(fill(&t, snapshot.title.as_deref())).filter(|s| !s.is_empty());
+        values.title = Some(fill(&t, snapshot.title.as_deref(), text)).filter(|s| !s.is_empty());
     }
     if let Some(t) = template_of(&fields.summary) {
-        values.summary = Some(fill(&t, snapshot.summary.as_deref())).filter(|s| !s.is_empty());
+        values.summary = Some(fill(&t, markup, markup)).filter(|s| !s.is_empty());
     }
     if let Some(t) = template_of(&fields.author) {
-        values.author = Some(fill(&t, snapshot.author.as_deref())).filter(|s| !s.is_empty());
+        values.author = Some(fill(&t, snapshot.author.as_deref(), text)).filter(|s| !s.is_empty());
     }
     if let Some(t) = template_of(&fields.id) {
-        values.id = Some(fill(&t, snapshot.id.as_deref())).filter(|s| !s.is_empty());
+        values.id = Some(fill(&t, snapshot.id.as_deref(), text)).filter(|s| !s.is_empty());
     }
 }
 
@@ -370,14 +428,24 @@ fn page_language(doc: &Html) -> Option<String> {
     plausible.then(|| lang.to_owned())
 }
 
-/// Relative links resolve against `<base href>` (itself resolved against the page URL).
+/// Relative links resolve against `<base href>` (itself resolved against the page
+/// URL) when it is an http(s) URL; any other base (`file:`, `data:`, `javascript:`)
+/// is ignored.
 pub fn base_url(doc: &Html, page_url: &Url) -> Url {
     doc.select(&BASE)
         .next()
         .and_then(|base| base.value().attr("href"))
         .and_then(|href| page_url.join(href.trim()).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https" | "file"))
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
         .unwrap_or_else(|| page_url.clone())
+}
+
+/// The page's `<title>` as plain text: sites that put markup in it by mistake get
+/// its text (it becomes the feed's title and description).
+fn page_title(doc: &Html) -> Option<String> {
+    let mut raw = String::new();
+    text::visible_text(doc.select(&TITLE).next()?, &mut raw, 16 * text::TITLE_MAX);
+    Some(text::truncate(&text::text_of_html(&raw), text::TITLE_MAX)).filter(|t| !t.is_empty())
 }
 
 /// A card selector compiled from text, for detection results.

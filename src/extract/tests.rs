@@ -22,6 +22,7 @@ fn run(feed_yaml: &str, page: &str) -> Result<Extraction, ExtractError> {
             fetched_at: now,
         },
         None,
+        &budget::Budget::unlimited(),
     )
 }
 

@@ -1,23 +1,8 @@
 //! The HTML body shared by the formats: the item's image on top, then its summary;
 //! for an item the page gave neither, a link to the article named by its site.
 
+use crate::extract::text::escape;
 use crate::item::{Entry, Summary};
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The item's content as HTML, or `None` when it has neither image nor summary.
 pub fn body(entry: &Entry) -> Option<String> {

@@ -13,8 +13,8 @@ use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
 
-use super::html::escape as esc;
 use super::site::{Listing, OPML_FILE, Site};
+use crate::extract::text::escape as esc;
 use crate::health::{Health, Streak};
 
 const STYLE: &str = include_str!("index.css");

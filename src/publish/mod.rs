@@ -25,6 +25,7 @@ use chrono_tz::Tz;
 use url::Url;
 
 use crate::config::{Config, Feed, Format};
+use crate::extract::text::xml_safe;
 use crate::item::Entry;
 
 /// Why publishing failed.
@@ -91,6 +92,17 @@ impl Channel {
         Some(root)
     }
 
+    /// The channel with every string passed through the output filter
+    /// ([`xml_safe`]).
+    pub fn xml_safe(&self) -> Channel {
+        Channel {
+            title: xml_safe(&self.title).into_owned(),
+            description: xml_safe(&self.description).into_owned(),
+            language: self.language.as_deref().map(|l| xml_safe(l).into_owned()),
+            ..self.clone()
+        }
+    }
+
     /// The name of the site, used where a feed needs an author.
     pub fn site_name(&self) -> String {
         self.page_url.host_str().map_or_else(
@@ -145,16 +157,20 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<bool, PublishError> {
     })
 }
 
-/// Renders one format.
+/// Renders one format. Every string passes the output filter first, whatever its
+/// source: the page, feeds.yaml (`title`, `description`, `replace.with`), or a store
+/// written by an older version.
 pub fn render(
     format: Format,
     channel: &Channel,
     entries: &[Entry],
 ) -> Result<Vec<u8>, PublishError> {
+    let channel = channel.xml_safe();
+    let entries: Vec<Entry> = entries.iter().map(Entry::xml_safe).collect();
     match format {
-        Format::Rss => rss::render(channel, entries),
-        Format::Atom => atom::render(channel, entries),
-        Format::Json => json::render(channel, entries),
+        Format::Rss => rss::render(&channel, &entries),
+        Format::Atom => atom::render(&channel, &entries),
+        Format::Json => json::render(&channel, &entries),
     }
 }
 

@@ -58,6 +58,7 @@ fn entries_from(page: &str, feed: &crate::config::Feed) -> Vec<Entry> {
             fetched_at: when,
         },
         None,
+        &extract::budget::Budget::unlimited(),
     ) {
         Ok(extraction) => extraction
             .items

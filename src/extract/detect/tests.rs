@@ -54,6 +54,7 @@ fn one_line(html: &str, page: &str) -> Extraction {
             fetched_at: now(),
         },
         None,
+        &crate::extract::budget::Budget::unlimited(),
     )
     .unwrap_or_else(|e| panic!("{e}"))
 }

@@ -1,6 +1,6 @@
 //! Tests of image finding: every attribute, placeholder and layout the finder handles.
 use super::*;
-use scraper::Selector;
+use scraper::{Html, Selector};
 
 const BASE: &str = "https://example.com/news/section/";
 
