@@ -8,6 +8,9 @@ use clap::Parser;
 use scrapefeed::cli::{Cli, Command, LogLevel};
 use scrapefeed::commands;
 
+/// How long the process waits, at exit, for blocking threads to finish.
+const BLOCKING_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_level);
@@ -72,6 +75,10 @@ fn main() -> ExitCode {
             Command::Status { json } => commands::status(&cli.config, json),
         }
     });
+    // Blocking threads still busy once the command is done (a parse abandoned at
+    // shutdown notices within milliseconds; a write to a hung disk may never return)
+    // are not waited for long: a thread must not hold the process past its grace period.
+    runtime.shutdown_timeout(BLOCKING_WAIT);
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {

@@ -97,6 +97,8 @@ struct Daemon {
     tasks: JoinSet<Option<Report>>,
     /// Cancelled when shutdown begins.
     shutdown: CancellationToken,
+    /// Cancelled when the grace period is over: parsing in flight stops.
+    abandon: CancellationToken,
     task_feeds: HashMap<Id, String>,
     /// Feeds whose last refresh failed, with the error.
     failing: HashMap<String, String>,
@@ -116,10 +118,12 @@ impl Daemon {
         clock: Arc<dyn Clock>,
     ) -> Result<Daemon, DaemonError> {
         let config = Arc::new(config);
+        let abandon = CancellationToken::new();
         let mut daemon = Daemon {
             path: path.to_path_buf(),
             limit: Arc::new(Semaphore::new(config.settings.concurrency)),
-            ctx: Context::new(config.clone(), store)?,
+            ctx: Context::new(config.clone(), store)?.abandoned_by(&abandon),
+            abandon,
             config,
             plan: Plan::default(),
             tasks: JoinSet::new(),
@@ -295,7 +299,7 @@ impl Daemon {
         let new = Arc::new(new);
         let ctx = if diff.settings_changed {
             match Context::new(new.clone(), self.ctx.store.clone()) {
-                Ok(ctx) => ctx,
+                Ok(ctx) => ctx.abandoned_by(&self.abandon),
                 Err(e) => {
                     tracing::error!(
                         "cannot apply the new settings ({e}); still running the previous configuration"
@@ -362,6 +366,10 @@ impl Daemon {
                 () = control.force.cancelled() => break,
             }
         }
+        // Parsing runs on blocking threads that no abort reaches: it is told to stop,
+        // and notices within milliseconds (the binary waits no longer than a moment
+        // for blocking threads either: `main`).
+        self.abandon.cancel();
         self.tasks.abort_all();
         // Abandoned refreshes never leave partial files: writes go through temporary
         // files, which are removed here (and at the next start, should one remain).
