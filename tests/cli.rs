@@ -5,6 +5,8 @@
 //!
 //! One test binary; each file under `tests/cli/` covers one promise of the product.
 
+mod support;
+
 #[path = "cli/bounded_store.rs"]
 mod bounded_store;
 #[path = "cli/check.rs"]
@@ -25,6 +27,8 @@ mod formats;
 mod full_pass;
 #[path = "cli/history.rs"]
 mod history;
+#[path = "cli/hostile_pages.rs"]
+mod hostile_pages;
 #[path = "cli/index_page.rs"]
 mod index_page;
 #[path = "cli/lock.rs"]
@@ -47,6 +51,8 @@ mod removed_feeds;
 mod retention;
 #[path = "cli/robots.rs"]
 mod robots;
+#[path = "cli/safe_text.rs"]
+mod safe_text;
 #[path = "cli/serve.rs"]
 mod serve;
 #[path = "cli/serve_health.rs"]
@@ -59,7 +65,6 @@ mod site;
 mod status;
 #[path = "cli/store_compat.rs"]
 mod store_compat;
-mod support;
 #[path = "cli/unix_tools.rs"]
 mod unix_tools;
 #[path = "cli/unsafe_outputs.rs"]

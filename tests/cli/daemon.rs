@@ -7,6 +7,7 @@ use std::os::unix::net::UnixDatagram;
 use std::time::{Duration, Instant};
 
 use crate::support::daemon::{Daemon, LIMIT, wait_until};
+use crate::support::hostile::{SLOW_FIELDS, slow_page};
 use crate::support::project::Snapshot;
 use crate::support::{Card, GRID_FEED_FIELDS, Project, Reply, TestServer, grid_page, snapshot};
 
@@ -184,6 +185,43 @@ fn a_second_signal_exits_at_once_without_partial_files() {
     let (code, log) = daemon.wait_exit();
     assert_eq!(code, 0, "{log}");
     assert!(log.contains("second stop signal"), "{log}");
+    assert_old_file_whole(&project, &before);
+}
+
+#[test]
+fn sigterm_during_a_slow_parse_exits_within_the_grace_period() {
+    let server = TestServer::start();
+    server.set("/a/", Reply::html(one_story("calm", "A calm story")));
+    let project = Project::new(&format!(
+        "settings:\n  base_url: https://feeds.example.org/\n  grace_period: 5s\nfeeds:\n  alpha:\n    url: {}\n    schedule: \"@hourly\"\n{SLOW_FIELDS}",
+        server.url("/a/")
+    ));
+    project.run(&["run", "--once"]).expect_code(0);
+    let before = snapshot(&project.output("alpha.xml"));
+    server.set("/a/", Reply::html(slow_page()));
+    let daemon = Daemon::start(&project);
+    assert!(
+        server.wait_for_requests("/a/", 2, LIMIT),
+        "the daemon fetches"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let signalled = Instant::now();
+    daemon.signal("TERM");
+    let (code, log) = daemon.wait_exit();
+    let took = signalled.elapsed();
+    assert_eq!(code, 0, "{log}");
+    assert!(
+        log.contains("grace period over: abandoning 1 refresh(es)"),
+        "the parse outlasted the grace period\n{log}"
+    );
+    assert!(
+        took < Duration::from_millis(6_500),
+        "exited {took:?} after SIGTERM, with a grace period of 5s\n{log}"
+    );
+    assert!(
+        !log.contains("refresh failed"),
+        "abandoning is no failure\n{log}"
+    );
     assert_old_file_whole(&project, &before);
 }
 

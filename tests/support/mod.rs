@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests: a real HTTP server on 127.0.0.1
 //! (`server`), a temporary project directory and the binary run against it
 //! (`project`), a running daemon or server (`daemon`), a disk that fills up (`disk`),
-//! the section pages the server serves (`pages`), accessors for the feeds read back
+//! the section pages the server serves (`pages`) and hostile ones (`hostile`), accessors for the feeds read back
 //! with feed-rs (`feed`), `status --json` read back (`status`), a client for
 //! scrapefeed's own server that sends requests as written (`http`), and the
 //! independent programs some tests use as real clients (`tools`).
@@ -9,6 +9,7 @@
 pub mod daemon;
 pub mod disk;
 pub mod feed;
+pub mod hostile;
 pub mod http;
 pub mod pages;
 pub mod project;
