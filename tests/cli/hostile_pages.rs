@@ -128,14 +128,10 @@ fn a_page_with_too_many_elements_fails_as_too_complex() {
 
 #[test]
 fn work_past_the_page_time_budget_fails_as_too_complex() {
-    let started = std::time::Instant::now();
+    // The run limit of `Project::run` catches a budget that does not stop the work.
     fails_alone_keeping_its_files(
         slow_page(),
         SLOW_FIELDS,
         "page too complex: parsing and extracting took more than 10s of CPU time",
-    );
-    assert!(
-        started.elapsed() < std::time::Duration::from_secs(90),
-        "the budget stopped the work"
     );
 }
