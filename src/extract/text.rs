@@ -112,8 +112,9 @@ pub const NOT_CONTENT: &[&str] = &[
 ];
 
 /// Appends the visible text inside `root` (not in [`NOT_CONTENT`] elements), without
-/// recursion, until `out` holds `max_bytes` (cut between characters). A `<br>` counts
-/// as a space.
+/// recursion, until `out` holds `max_bytes` (cut between characters). Each piece of
+/// text is followed by a space (as is a `<br>`), so words in separate elements stay
+/// apart; `clean` collapses the spaces.
 pub fn visible_text(root: scraper::ElementRef<'_>, out: &mut String, max_bytes: usize) {
     visible_text_skipping(root, None, out, max_bytes);
 }
@@ -143,6 +144,8 @@ pub fn visible_text_skipping(
                             return;
                         }
                         out.push_str(text);
+                        // Pieces of text in separate elements are separate words.
+                        out.push(' ');
                     }
                     Node::Element(el) => {
                         if Some(node.id()) == skip || NOT_CONTENT.contains(&el.name()) {
