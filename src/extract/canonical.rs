@@ -74,33 +74,54 @@ fn is_tracking_fragment(fragment: &str) -> bool {
         })
 }
 
-/// The canonical form of `url`: no fragment, no tracking parameters.
+/// The canonical form of `url`: no fragment, no tracking parameters, and the query
+/// in one normal form (so `a=1&b=2&` and `a=1&b=2` are one article).
 pub fn canonical_link(url: &Url) -> Url {
     let mut url = published_link(url);
     url.set_fragment(None);
+    if url.query().is_some() {
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(n, v)| (n.into_owned(), v.into_owned()))
+            .collect();
+        if pairs.is_empty() {
+            url.set_query(None);
+        } else {
+            url.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+    }
     url
 }
 
 /// The link as published: no tracking parameters, no tracking fragment; a real
-/// anchor stays.
+/// anchor stays. Anything else is left exactly as the page wrote it — only a
+/// tracking parameter, when there is one, is cut out of the query.
 pub fn published_link(url: &Url) -> Url {
     let mut url = url.clone();
     if url.fragment().is_some_and(is_tracking_fragment) {
         url.set_fragment(None);
     }
-    if url.query().is_some() {
-        let kept: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(name, _)| !is_tracking(name))
-            .map(|(n, v)| (n.into_owned(), v.into_owned()))
+    if let Some(query) = url.query() {
+        let pairs: Vec<&str> = query.split('&').collect();
+        let kept: Vec<&str> = pairs
+            .iter()
+            .copied()
+            .filter(|pair| !is_tracking_pair(pair))
             .collect();
-        if kept.is_empty() {
-            url.set_query(None);
-        } else {
-            url.query_pairs_mut().clear().extend_pairs(kept);
+        if kept.len() < pairs.len() {
+            let kept: Vec<&str> = kept.into_iter().filter(|pair| !pair.is_empty()).collect();
+            let kept = kept.join("&");
+            url.set_query((!kept.is_empty()).then_some(kept.as_str()));
         }
     }
     url
+}
+
+/// Whether one raw `name=value` pair of a query is a tracking parameter.
+fn is_tracking_pair(pair: &str) -> bool {
+    url::form_urlencoded::parse(pair.as_bytes())
+        .next()
+        .is_some_and(|(name, _)| is_tracking(&name))
 }
 
 #[cfg(test)]
@@ -157,6 +178,28 @@ mod tests {
         assert_eq!(
             canon("https://example.com/a#section-2"),
             "https://example.com/a"
+        );
+    }
+
+    #[test]
+    fn published_links_are_left_as_written_unless_they_track() {
+        // The page's own spelling stays: a trailing `&`, `%20` rather than `+`.
+        assert_eq!(
+            published("https://example.com/acl1.txt?t=1604912297&"),
+            "https://example.com/acl1.txt?t=1604912297&"
+        );
+        assert_eq!(
+            published("https://example.com/s?q=two%20words&utm_source=x"),
+            "https://example.com/s?q=two%20words"
+        );
+        // Identity is one normal form of the same link.
+        assert_eq!(
+            canon("https://example.com/acl1.txt?t=1604912297&"),
+            "https://example.com/acl1.txt?t=1604912297"
+        );
+        assert_eq!(
+            canon("https://example.com/s?q=two%20words&utm_source=x"),
+            canon("https://example.com/s?q=two+words")
         );
     }
 
