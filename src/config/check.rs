@@ -26,6 +26,8 @@ pub(super) struct Checker<'a> {
     pub(super) path: &'a Path,
     pub(super) errors: Vec<ConfigError>,
     pub(super) warnings: Vec<ConfigWarning>,
+    /// Decoding stopped early: there may be more problems than reported.
+    pub(super) truncated: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -34,6 +36,7 @@ impl<'a> Checker<'a> {
             path,
             errors: Vec::new(),
             warnings: Vec::new(),
+            truncated: false,
         }
     }
 
@@ -122,6 +125,16 @@ impl<'a> Checker<'a> {
 
     pub(super) fn into_errors(mut self) -> ConfigErrors {
         self.errors.sort_by_key(|e| e.location.position());
+        if self.truncated {
+            self.errors.push(ConfigError {
+                location: Location::new(self.path, 0, 0),
+                feed: None,
+                message: format!(
+                    "stopped reading after {} problems: fix these and check again",
+                    super::decode::MAX_FAULTS
+                ),
+            });
+        }
         ConfigErrors(self.errors)
     }
 

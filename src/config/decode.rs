@@ -11,8 +11,8 @@
 //! Config files are small, so the rounds cost nothing noticeable; [`MAX_FAULTS`]
 //! bounds them for hostile input.
 
-use std::cell::RefCell;
-use std::collections::HashSet;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use serde::de::{
@@ -30,46 +30,75 @@ pub(super) const MAX_FAULTS: usize = 100;
 /// Decodes `root` as `T`: the value (when the root itself could be decoded) and every
 /// problem found on the way. Values with problems are left out of the result.
 pub(super) fn decode<T: DeserializeOwned>(root: &Node) -> (Option<T>, Vec<Fault>) {
-    let mut rounds = Rounds {
-        poisoned: HashSet::new(),
+    let rounds = Rounds {
+        root,
+        poisoned: RefCell::new(HashSet::new()),
         notes: RefCell::new(Vec::new()),
+        faults: RefCell::new(Vec::new()),
+        exhausted: Cell::new(false),
     };
-    let mut faults = Vec::new();
-    loop {
+    let value = loop {
         rounds.notes.borrow_mut().clear();
-        let result = T::deserialize(Decoder {
+        match T::deserialize(Decoder {
             node: root,
             rounds: &rounds,
-        });
-        let mut notes = rounds.notes.take();
-        match result {
-            Ok(value) => {
-                faults.append(&mut notes);
-                return (Some(value), faults);
-            }
+        }) {
+            Ok(value) => break Some(value),
             Err(fault) => {
-                let id = fault.node.unwrap_or(root.id);
-                let consequence = is_consequence(&fault, root, id, &rounds.poisoned);
-                if !consequence {
-                    faults.push(fault);
+                if rounds.failed(fault, root) {
+                    break None;
                 }
-                if id == root.id || faults.len() >= MAX_FAULTS {
-                    faults.append(&mut notes);
-                    return (None, faults);
-                }
-                rounds.poisoned.insert(id);
             }
         }
+    };
+    let mut faults = rounds.faults.take();
+    faults.append(&mut rounds.notes.take());
+    (value, faults)
+}
+
+/// A value decoded on its own: a problem inside it is retried within it, not by
+/// decoding the whole file again, so the cost of a round is one feed, not the file.
+/// `None` when the value itself could not be decoded (its problems are reported).
+#[derive(Debug)]
+pub struct Isolated<T>(pub Option<T>);
+
+/// The struct name the decoder recognises for [`Isolated`].
+const ISOLATED: &str = "$scrapefeed::Isolated";
+
+impl<'de, T: DeserializeOwned> de::Deserialize<'de> for Isolated<T> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Attempts<T>(std::marker::PhantomData<T>);
+
+        impl<'de, T: DeserializeOwned> Visitor<'de> for Attempts<T> {
+            type Value = Isolated<T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a value")
+            }
+
+            // The decoder offers the value until an attempt succeeds or it gives up;
+            // each failure was reported and its cause left out of the next attempt.
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_key::<de::IgnoredAny>()?.is_some() {
+                    if let Ok(value) = map.next_value::<T>() {
+                        return Ok(Isolated(Some(value)));
+                    }
+                }
+                Ok(Isolated(None))
+            }
+        }
+
+        deserializer.deserialize_struct(ISOLATED, &[], Attempts(std::marker::PhantomData))
     }
 }
 
 /// A "missing key" that is missing only because its value was left out for a problem
 /// already reported.
-fn is_consequence(fault: &Fault, root: &Node, id: usize, poisoned: &HashSet<usize>) -> bool {
+fn is_consequence(fault: &Fault, node: Option<&Node>, poisoned: &HashSet<usize>) -> bool {
     let FaultKind::MissingKey(key) = &fault.kind else {
         return false;
     };
-    root.find(id).is_some_and(|node| {
+    node.is_some_and(|node| {
         node.entries().iter().any(|(k, v)| {
             k.text() == Some(key) && (poisoned.contains(&k.id) || poisoned.contains(&v.id))
         })
@@ -84,16 +113,22 @@ pub(super) fn keys_of<T: DeserializeOwned>() -> &'static [&'static str] {
     }
 }
 
-/// State shared by one decoding: what is left out, and what was noticed in passing.
-struct Rounds {
-    poisoned: HashSet<usize>,
-    /// Unknown and repeated keys: reported, but decoding goes on without them.
+/// State shared by one decoding: what is left out, and what was found.
+struct Rounds<'a> {
+    root: &'a Node,
+    /// Nodes whose problem is reported; later attempts treat them as absent.
+    poisoned: RefCell<HashSet<usize>>,
+    /// Unknown and repeated keys, noticed in passing during the current attempt.
     notes: RefCell<Vec<Fault>>,
+    /// Problems that made an attempt fail, in the order found.
+    faults: RefCell<Vec<Fault>>,
+    /// [`MAX_FAULTS`] were found: the rest of the file is not read.
+    exhausted: Cell<bool>,
 }
 
-impl Rounds {
+impl Rounds<'_> {
     fn skips(&self, node: &Node) -> bool {
-        self.poisoned.contains(&node.id)
+        self.poisoned.borrow().contains(&node.id)
     }
 
     fn note(&self, node: &Node, kind: FaultKind) {
@@ -102,12 +137,29 @@ impl Rounds {
             kind,
         });
     }
+
+    /// Records the problem that failed the attempt at decoding `whole`, and leaves its
+    /// node out of the next one. Returns whether to give up: `whole` itself failed, or
+    /// there are too many problems.
+    fn failed(&self, fault: Fault, whole: &Node) -> bool {
+        let id = fault.node.unwrap_or(whole.id);
+        let mut poisoned = self.poisoned.borrow_mut();
+        let mut faults = self.faults.borrow_mut();
+        if !is_consequence(&fault, self.root.find(id), &poisoned) {
+            faults.push(fault);
+        }
+        poisoned.insert(id);
+        if faults.len() >= MAX_FAULTS {
+            self.exhausted.set(true);
+        }
+        id == whole.id || self.exhausted.get()
+    }
 }
 
 #[derive(Clone, Copy)]
 struct Decoder<'a> {
     node: &'a Node,
-    rounds: &'a Rounds,
+    rounds: &'a Rounds<'a>,
 }
 
 impl<'a> Decoder<'a> {
@@ -156,7 +208,7 @@ impl<'a> Decoder<'a> {
             decoder: *self,
             entries: entries.iter(),
             known,
-            seen: Vec::new(),
+            seen: HashMap::new(),
             value: None,
         }
     }
@@ -340,6 +392,13 @@ impl<'de> de::Deserializer<'de> for Decoder<'_> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Fault> {
+        if name == ISOLATED {
+            let attempts = Attempts {
+                decoder: self,
+                given_up: false,
+            };
+            return visitor.visit_map(attempts);
+        }
         if name == SPANNED {
             return visitor.visit_map(Located {
                 decoder: self,
@@ -438,7 +497,8 @@ struct Entries<'a> {
     entries: std::slice::Iter<'a, (Node, Node)>,
     /// The keys a struct accepts; `None` for free-form maps (the feeds).
     known: Option<&'static [&'static str]>,
-    seen: Vec<(&'a str, Position)>,
+    /// Keys read so far, with where: a mapping of thousands of feeds stays linear.
+    seen: HashMap<&'a str, Position>,
     value: Option<&'a Node>,
 }
 
@@ -450,12 +510,15 @@ impl<'de> MapAccess<'de> for Entries<'_> {
         seed: K,
     ) -> Result<Option<K::Value>, Fault> {
         let rounds = self.decoder.rounds;
+        if rounds.exhausted.get() {
+            return Ok(None);
+        }
         for (key, value) in self.entries.by_ref() {
             if rounds.skips(key) || rounds.skips(value) {
                 continue;
             }
             if let Some(text) = key.text() {
-                if let Some((_, first)) = self.seen.iter().find(|(seen, _)| *seen == text) {
+                if let Some(first) = self.seen.get(text) {
                     rounds.note(
                         key,
                         FaultKind::DuplicateKey {
@@ -465,7 +528,7 @@ impl<'de> MapAccess<'de> for Entries<'_> {
                     );
                     continue;
                 }
-                self.seen.push((text, key.at));
+                self.seen.insert(text, key.at);
                 if let Some(known) = self.known
                     && !known.contains(&text)
                 {
@@ -508,6 +571,9 @@ impl<'de> SeqAccess<'de> for Items<'_> {
         seed: T,
     ) -> Result<Option<T::Value>, Fault> {
         let rounds = self.decoder.rounds;
+        if rounds.exhausted.get() {
+            return Ok(None);
+        }
         match self.items.by_ref().find(|item| !rounds.skips(item)) {
             Some(item) => seed.deserialize(self.decoder.at(item)).map(Some),
             None => Ok(None),
@@ -546,6 +612,40 @@ impl<'de> MapAccess<'de> for Located<'_> {
             2 => seed.deserialize(de::value::U64Deserializer::<Fault>::new(at.column)),
             _ => seed.deserialize(self.decoder),
         }
+    }
+}
+
+/// What [`Isolated`] is offered: its node, again after each failure, until an attempt
+/// succeeds or the node itself fails.
+struct Attempts<'a> {
+    decoder: Decoder<'a>,
+    given_up: bool,
+}
+
+impl<'de> MapAccess<'de> for Attempts<'_> {
+    type Error = Fault;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Fault> {
+        if self.given_up {
+            return Ok(None);
+        }
+        seed.deserialize(de::value::StrDeserializer::<Fault>::new(VALUE))
+            .map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Fault> {
+        let rounds = self.decoder.rounds;
+        let notes = rounds.notes.borrow().len();
+        let result = seed.deserialize(self.decoder);
+        if let Err(fault) = &result {
+            // The notes of a failed attempt are made again by the next one.
+            rounds.notes.borrow_mut().truncate(notes);
+            self.given_up = rounds.failed(fault.clone(), self.decoder.node);
+        }
+        result
     }
 }
 

@@ -300,6 +300,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigErrors> {
     })?;
     let (raw, faults) = decode::decode::<raw::RawConfig>(&root);
     let mut checker = check::Checker::new(path);
+    checker.truncated = faults.len() >= decode::MAX_FAULTS;
     for fault in &faults {
         let worded = fault::word(fault, &root);
         checker.error(worded.at, worded.feed.as_deref(), worded.message);

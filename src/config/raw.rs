@@ -11,7 +11,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 
-use super::decode::keys_of;
+use super::decode::{Isolated, keys_of};
 use super::spanned::Spanned;
 use super::value::{self, AtMost, Positive};
 use crate::serve::Listen;
@@ -263,18 +263,22 @@ impl<V> Default for OrderedMap<V> {
     }
 }
 
-impl<'de, V: Deserialize<'de> + MapOf> Deserialize<'de> for OrderedMap<V> {
+impl<'de, V: de::DeserializeOwned + MapOf> Deserialize<'de> for OrderedMap<V> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct MapVisitor<V>(std::marker::PhantomData<V>);
-        impl<'de, V: Deserialize<'de> + MapOf> Visitor<'de> for MapVisitor<V> {
+        impl<'de, V: de::DeserializeOwned + MapOf> Visitor<'de> for MapVisitor<V> {
             type Value = OrderedMap<V>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str(V::EXPECTING)
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut entries = Vec::new();
-                while let Some((key, value)) = map.next_entry()? {
-                    entries.push((key, value));
+                // Each entry is decoded on its own: a mistake in one feed costs
+                // re-reading that feed, not the file, and the others go on.
+                while let Some((key, value)) = map.next_entry::<Text, Spanned<Isolated<V>>>()? {
+                    if let Some(inner) = value.value.0 {
+                        entries.push((key, Spanned::new(inner, value.at)));
+                    }
                 }
                 Ok(OrderedMap(entries))
             }

@@ -269,6 +269,24 @@ fn a_flood_of_errors_is_bounded() {
         "{}",
         errors[0]
     );
+    assert!(
+        errors
+            .last()
+            .unwrap()
+            .contains("stopped reading after 100 problems")
+    );
+}
+
+#[test]
+fn a_feed_that_cannot_be_read_at_all_leaves_the_others_checked() {
+    let yaml = "feeds:\n  a: [https://a.example/]\n  b:\n    url: https://b.example/\n    keep: soon\n  c: https://c.example/\n";
+    assert_eq!(
+        errors(yaml),
+        [
+            "2:6: feed `a`: expected a page URL or a mapping with `url`, `items`, `fields`, …, not a list",
+            "5:11: feed `b`: keep: invalid duration `soon`: expected a number before `soon`",
+        ]
+    );
 }
 
 /// A config with one feed `a` that has `extra` (indented lines) among its keys.

@@ -9,6 +9,7 @@
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::granit_parser::ErrorKind;
 use serde_saphyr::{ExternalMessageSource, Spanned};
 
@@ -194,9 +195,15 @@ fn explain(error: &serde_saphyr::Error, text: &str) -> SyntaxError {
             "this alias (`*name`) refers to an anchor that is not defined above it (`&name`)"
                 .into(),
         ),
-        serde_saphyr::Error::Budget { .. } => Some(format!(
-            "too deeply nested or too large for a configuration (at most {MAX_DEPTH} levels)"
-        )),
+        serde_saphyr::Error::Budget { breach, .. } => Some(match breach {
+            BudgetBreach::Depth { .. } => {
+                format!("nested more than {MAX_DEPTH} levels deep: that is not a feeds.yaml")
+            }
+            BudgetBreach::Nodes { .. } | BudgetBreach::Events { .. } => {
+                "more values than a configuration can have (250,000): split it, or is this the right file?".into()
+            }
+            _ => "too many anchors, aliases or merges for a configuration".into(),
+        }),
         _ => None,
     }
     .unwrap_or_else(|| format!("YAML syntax: {}", first_line(&error.to_string())));
