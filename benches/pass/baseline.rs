@@ -2,8 +2,8 @@
 //! thread, and split over all cores), and a single-threaded breakdown of the library's
 //! own stages (decode, parse, extract) that shows where the pass's time goes.
 
-use crate::config::{FeedSpec, write_config};
 use crate::measure::thread_cpu;
+use crate::workload::feeds::{FeedSpec, Settings, write_config};
 
 /// The baseline: a plain parse of every page, one thread, CPU seconds of that thread.
 #[derive(Clone, Copy)]
@@ -48,7 +48,8 @@ pub fn bare_parse_parallel(texts: &[&str], threads: usize) -> f64 {
 /// functions: decoding, parsing (as scrapefeed parses), and the extraction after it.
 pub fn breakdown(feeds: &[FeedSpec], texts: &[&str], bare: Bare) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = scrapefeed::config::load(&write_config(dir.path(), feeds)).expect("config");
+    let config = scrapefeed::config::load(&write_config(dir.path(), feeds, &Settings::default()))
+        .expect("config");
     let url = url::Url::parse(&feeds[0].url).expect("url");
     let page = scrapefeed::extract::PageInfo {
         url: &url,

@@ -7,13 +7,12 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::measure::timeval;
-use crate::server::Server;
 
 /// A run of the real binary, `scrapefeed run --once`, as a child process.
 pub struct ChildRun {
     pub label: String,
-    pub cpu: f64,
-    pub server_cpu: f64,
+    pub user: f64,
+    pub system: f64,
     pub wall: f64,
     pub max_rss_kib: u64,
 }
@@ -21,22 +20,14 @@ pub struct ChildRun {
 /// Runs the binary through a small helper process (this executable, re-run with
 /// `--rusage-of`): a child started straight from this large process would inherit its
 /// high-water RSS into `ru_maxrss` at exec (Linux keeps the larger of the two).
-pub fn run_child(
-    config_path: &Path,
-    server: &Server,
-    label: &str,
-    env: Option<(&str, &str)>,
-) -> ChildRun {
+pub fn run_child(config_path: &Path, label: &str) -> ChildRun {
     let mut command = std::process::Command::new(std::env::current_exe().expect("own path"));
     command
         .arg("--rusage-of")
         .arg(env!("CARGO_BIN_EXE_scrapefeed"))
         .args(["run", "--once", "--log-level", "warn", "--config"])
         .arg(config_path);
-    if let Some((name, value)) = env {
-        command.env(name, value);
-    }
-    let (server0, started) = (server.cpu(), Instant::now());
+    let started = Instant::now();
     let output = command.output().expect("run the helper");
     let wall = started.elapsed().as_secs_f64();
     let text = String::from_utf8_lossy(&output.stdout);
@@ -44,27 +35,25 @@ pub fn run_child(
         .split_whitespace()
         .filter_map(|n| n.parse().ok())
         .collect();
-    let [cpu, max_rss_kib, code] = numbers[..] else {
+    let [user, system, max_rss_kib, code] = numbers[..] else {
         panic!("helper output {text:?}");
     };
     assert!(
         output.status.success() && code == 0.0,
         "scrapefeed run --once ({label}) failed: exit {code}"
     );
-    let label = match env {
-        Some((name, value)) => format!("{label}, {name}={value}"),
-        None => label.to_owned(),
-    };
+    let label = label.to_owned();
     ChildRun {
         label,
-        cpu,
-        server_cpu: server.cpu() - server0,
+        user,
+        system,
         wall,
         max_rss_kib: max_rss_kib as u64,
     }
 }
 
-/// The helper: runs `args` and prints its CPU seconds, peak RSS (KiB) and exit code.
+/// The helper: runs `args` and prints its user and system CPU seconds, peak RSS (KiB)
+/// and exit code.
 pub fn rusage_of(args: &[String]) -> ! {
     let child = std::process::Command::new(&args[0])
         .args(&args[1..])
@@ -83,8 +72,9 @@ pub fn rusage_of(args: &[String]) -> ! {
         -1
     };
     println!(
-        "{} {} {code}",
-        timeval(usage.ru_utime) + timeval(usage.ru_stime),
+        "{} {} {} {code}",
+        timeval(usage.ru_utime),
+        timeval(usage.ru_stime),
         usage.ru_maxrss
     );
     std::process::exit(0)

@@ -6,14 +6,14 @@ pub fn timeval(tv: libc::timeval) -> f64 {
     tv.tv_sec as f64 + tv.tv_usec as f64 / 1e6
 }
 
-/// User + system CPU seconds of the whole process.
-pub fn process_cpu() -> f64 {
+/// User and system CPU seconds of the whole process.
+pub fn process_times() -> (f64, f64) {
     // SAFETY: an all-zero rusage is a valid value for getrusage to overwrite.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     // SAFETY: the pointer is valid for the call.
     let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
     assert_eq!(rc, 0, "getrusage");
-    timeval(usage.ru_utime) + timeval(usage.ru_stime)
+    (timeval(usage.ru_utime), timeval(usage.ru_stime))
 }
 
 pub fn clock_seconds(clock: libc::clockid_t) -> f64 {

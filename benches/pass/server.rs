@@ -1,11 +1,12 @@
-//! The loopback server: minimal HTTP/1.1 on 127.0.0.1 serving the workload (with ETags
-//! and 304s on demand), on its own thread with its own single-threaded runtime, so that
+//! The loopback server: minimal HTTP/1.1 on 127.0.0.1 serving the workload (a pool of
+//! generated pages repeated to any number of feeds, and the corpus pages; with ETags and
+//! 304s on demand), on its own thread with its own single-threaded runtime, so that
 //! its CPU time can be read separately and taken out of the pass's figure.
 
 use std::io;
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
@@ -13,23 +14,29 @@ use tokio::net::TcpStream;
 use crate::measure::clock_seconds;
 
 pub struct Site {
-    pub pages: Vec<Arc<[u8]>>,
+    /// The generated pages being served (replaced between workloads).
+    pub pages: RwLock<Vec<Arc<[u8]>>>,
     pub corpus: Vec<Arc<[u8]>>,
     /// Send an ETag and answer If-None-Match with 304.
     pub validators: AtomicBool,
+    /// Requests answered so far.
+    pub requests: AtomicU64,
 }
 
 impl Site {
-    /// `/news/section-NNN/` (synthetic) or `/corpus/J/I/` (corpus page J).
+    /// `/news/section-NNNNN/` (generated page NNNNN, of a pool that repeats) or
+    /// `/corpus/J/I/` (corpus page J, for feed I).
     fn route(&self, path: &str) -> Option<(Arc<[u8]>, &'static str, String)> {
         let parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
         match parts.as_slice() {
             ["news", page] => {
                 let i: usize = page.strip_prefix("section-")?.parse().ok()?;
+                let pages = self.pages.read().expect("pages");
+                let j = i % pages.len().max(1);
                 Some((
-                    self.pages.get(i)?.clone(),
+                    pages.get(j)?.clone(),
                     "text/html; charset=utf-8",
-                    format!("\"s{i}\""),
+                    format!("\"s{j}\""),
                 ))
             }
             ["corpus", j, _] => {
@@ -123,6 +130,7 @@ async fn serve_connection(stream: TcpStream, site: &Site) -> io::Result<()> {
                 }
             }
         }
+        site.requests.fetch_add(1, Ordering::Relaxed);
         let validators = site.validators.load(Ordering::SeqCst);
         let head_only = method == "HEAD";
         match site.route(&path) {

@@ -1,6 +1,6 @@
-//! The optional, secondary workload: real saved pages from `../shared/corpus` with their
-//! reference selectors, repeated to as many feeds as the synthetic pages, so that real
-//! markup is measured as well as generated markup.
+//! The real workload: saved pages from `../shared/corpus` (read there at run time, never
+//! copied) with their reference selectors, so that real markup is measured as well as
+//! generated markup.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -14,7 +14,9 @@ struct CorpusFile {
 
 #[derive(serde::Deserialize)]
 pub struct CorpusEntry {
+    pub id: String,
     file: String,
+    pub page_url: String,
     pub cards: BTreeMap<String, String>,
 }
 

@@ -1,10 +1,11 @@
-//! Writing one section page's HTML: a generator with its own random stream, the stories
-//! the page shows (as cards, in the rails and again as JSON state), and the text written
-//! so far; each method writes one part of the page.
+//! Writing one section page's HTML: a generator with its own random stream, the page's
+//! size, card count and shape, the stories the page shows (as cards, in the rails and
+//! again as JSON state), and the text written so far; each method writes one part of the
+//! page.
 
 use std::fmt::Write as _;
 
-use super::CARDS;
+use super::Shape;
 use super::words::{FIRST_NAMES, LAST_NAMES, Rng, SECTIONS, WORDS, capitalise, slug};
 
 const CDN: &str = "https://cdn.example-news.com/images";
@@ -33,6 +34,10 @@ pub struct Gen {
     pub out: String,
     pub page: usize,
     pub section: &'static str,
+    pub shape: Shape,
+    /// The page's target size in bytes; the head and footer scale with it.
+    pub bytes: usize,
+    pub cards: usize,
 }
 
 impl Gen {
@@ -124,6 +129,10 @@ impl Gen {
             s = self.section,
             page = self.page,
         );
+        if self.shape == Shape::SmallHead {
+            self.out.push_str("</head>\n");
+            return;
+        }
         for host in ["cdn", "static", "ads", "analytics"] {
             let _ = write!(
                 self.out,
@@ -146,7 +155,7 @@ impl Gen {
         }
         self.out
             .push_str("\n<style>:root{--font-sans:Inter,system-ui,sans-serif}");
-        let end = self.out.len() + 26_000;
+        let end = self.out.len() + (self.bytes as f64 * self.shape.style_share()) as usize;
         let mut k = 0;
         while self.out.len() < end {
             let display = self.rng.pick(&["flex", "block", "grid", "inline-flex"]);
@@ -174,7 +183,7 @@ impl Gen {
             k += 1;
         }
         self.out.push_str("</style>\n<script>");
-        self.script(9_000);
+        self.script(self.bytes / 45);
         self.out.push_str("</script>\n");
         self.json_ld(stories);
         self.next_data(stories);
@@ -212,7 +221,7 @@ impl Gen {
         self.out.push_str(
             r#"<script type="application/ld+json">{"@context":"https://schema.org","@type":"ItemList","itemListElement":["#,
         );
-        for (i, story) in stories.iter().take(CARDS).enumerate() {
+        for (i, story) in stories.iter().take(self.cards).enumerate() {
             if i > 0 {
                 self.out.push(',');
             }
@@ -237,7 +246,12 @@ impl Gen {
             r#"<script id="__NEXT_DATA__" type="application/json">{{"props":{{"pageProps":{{"section":{{"slug":"{}","page":{}}},"stories":["#,
             self.section, self.page
         );
-        for (i, story) in stories.iter().take(CARDS + 20).enumerate() {
+        let end = self.out.len() + (self.bytes as f64 * self.shape.next_data_share()) as usize;
+        let wanted = self.cards;
+        for (i, story) in stories.iter().cycle().enumerate() {
+            if i >= wanted && self.out.len() >= end {
+                break;
+            }
             if i > 0 {
                 self.out.push(',');
             }
@@ -310,7 +324,7 @@ impl Gen {
                 r#"<li class="mega-nav__item{active}"><a class="mega-nav__link" href="/section/{section}/">{}</a><div class="mega-nav__panel"><ul class="mega-nav__sub">"#,
                 capitalise(section)
             );
-            for _ in 0..10 {
+            for _ in 0..(self.bytes / 40_000).min(10) {
                 let label = self.words(1, 3);
                 let _ = write!(
                     self.out,
@@ -335,16 +349,73 @@ impl Gen {
         self.out.push_str("</ul></div></header>\n");
     }
 
+    /// The extra attributes every element of a card carries in the many-attributes shape
+    /// (tracking, test ids, component metadata), else nothing.
+    fn attributes(&mut self, k: usize) -> String {
+        if !self.shape.many_attributes() {
+            return String::new();
+        }
+        let mut attrs = String::new();
+        for name in [
+            "data-component",
+            "data-testid",
+            "data-analytics",
+            "data-variant",
+            "aria-describedby",
+            "data-index",
+        ] {
+            let value = self.hex();
+            let word = self.rng.pick(&WORDS);
+            let _ = write!(attrs, r#" {name}="{word}-{value}-{k}""#);
+        }
+        attrs
+    }
+
+    fn open_wrappers(&mut self, name: &str) {
+        for depth in 0..self.shape.wrappers() {
+            let _ = write!(self.out, r#"<div class="{name}-layer-{depth}">"#);
+        }
+    }
+
+    fn close_wrappers(&mut self) {
+        for _ in 0..self.shape.wrappers() {
+            self.out.push_str("</div>");
+        }
+    }
+
     fn card(&mut self, k: usize, story: &Story) {
         let variant = self.rng.pick(&["standard", "wide", "compact", "standard"]);
         let alt = self.words(4, 9);
+        let shape = self.shape;
+        let c = |base: &str| shape.class(base);
+        let a = self.attributes(k);
         let _ = write!(
             self.out,
-            r#"<article class="card card--{variant}" data-story-id="{id}" data-position="{k}"><div class="card__media"><a href="{path}" tabindex="-1" aria-hidden="true"><picture><source type="image/webp" data-srcset="{CDN}/{img}/320.webp 320w, {CDN}/{img}/640.webp 640w, {CDN}/{img}/1280.webp 1280w" sizes="(max-width: 600px) 100vw, 33vw"><img class="card__img lazyload" src="{PIXEL}" data-src="{CDN}/{img}/640.jpg" data-srcset="{CDN}/{img}/320.jpg 320w, {CDN}/{img}/640.jpg 640w, {CDN}/{img}/1280.jpg 1280w" alt="{alt}" width="640" height="360" loading="lazy" decoding="async"></picture><noscript><img src="{CDN}/{img}/640.jpg" alt="{alt}" width="640" height="360"></noscript></a></div>
-<div class="card__body"><span class="card__kicker"><a href="/topic/{topic}/">{kicker}</a></span><h3 class="card__title"><a class="card__link" href="{path}?utm_source=section&amp;utm_medium=river" data-track="river|{k}">{headline}</a></h3><p class="card__dek">{dek}</p><div class="card__meta"><span class="byline">By <a href="/author/{aslug}/" rel="author">{author}</a></span><span class="sep" aria-hidden="true">·</span><time class="card__time" datetime="{iso}">{shown}</time><span class="card__read">{minutes} min read</span></div><ul class="card__tags">"#,
+            r#"<article class="{card} {card}--{variant}" data-story-id="{id}" data-position="{k}"{a}><div class="{media}"{a}><a href="{path}" tabindex="-1" aria-hidden="true"{a}><picture><source type="image/webp" data-srcset="{CDN}/{img}/320.webp 320w, {CDN}/{img}/640.webp 640w, {CDN}/{img}/1280.webp 1280w" sizes="(max-width: 600px) 100vw, 33vw"><img class="{image} lazyload" src="{PIXEL}" data-src="{CDN}/{img}/640.jpg" data-srcset="{CDN}/{img}/320.jpg 320w, {CDN}/{img}/640.jpg 640w, {CDN}/{img}/1280.jpg 1280w" alt="{alt}" width="640" height="360" loading="lazy" decoding="async"{a}></picture><noscript><img src="{CDN}/{img}/640.jpg" alt="{alt}" width="640" height="360"></noscript></a></div>
+"#,
+            card = c("card"),
+            media = c("card__media"),
+            image = c("card__img"),
             id = story.id,
             path = story.path,
             img = story.image,
+        );
+        self.open_wrappers("card");
+        let _ = write!(
+            self.out,
+            r#"<div class="{body}"{a}><span class="{kicker_class}"{a}><a href="/topic/{topic}/"{a}>{kicker}</a></span><h3 class="{title}"{a}><a class="{link}" href="{path}?utm_source=section&amp;utm_medium=river" data-track="river|{k}"{a}>{headline}</a></h3><p class="{dek_class}"{a}>{dek}</p><div class="{meta}"{a}><span class="{byline}"{a}>By <a href="/author/{aslug}/" rel="author"{a}>{author}</a></span><span class="{sep}" aria-hidden="true">·</span><time class="{time}" datetime="{iso}"{a}>{shown}</time><span class="{read}">{minutes} min read</span></div><ul class="{tags}"{a}>"#,
+            body = c("card__body"),
+            kicker_class = c("card__kicker"),
+            title = c("card__title"),
+            link = c("card__link"),
+            dek_class = c("card__dek"),
+            meta = c("card__meta"),
+            byline = c("byline"),
+            sep = c("card__sep"),
+            time = c("card__time"),
+            read = c("card__read"),
+            tags = c("card__tags"),
+            path = story.path,
             topic = slug(story.topic),
             kicker = capitalise(story.topic),
             headline = story.headline,
@@ -358,14 +429,20 @@ impl Gen {
         for tag in story.tags {
             let _ = write!(
                 self.out,
-                r#"<li class="card__tag"><a href="/tag/{}/">{tag}</a></li>"#,
+                r#"<li class="{}"{a}><a href="/tag/{}/">{tag}</a></li>"#,
+                c("card__tag"),
                 slug(tag)
             );
         }
-        self.out
-            .push_str(r#"</ul><button class="card__save" type="button" aria-label="Save">"#);
+        let _ = write!(
+            self.out,
+            r#"</ul><button class="{}" type="button" aria-label="Save"{a}>"#,
+            c("card__save")
+        );
         self.svg("icon-bookmark", 6);
-        self.out.push_str("</button></div></article>\n");
+        self.out.push_str("</button></div>");
+        self.close_wrappers();
+        self.out.push_str("</article>\n");
     }
 
     fn ad(&mut self, n: usize) {
@@ -393,9 +470,12 @@ impl Gen {
                 capitalise(&label)
             );
         }
+        self.out.push_str("</ul></div>");
+        self.open_wrappers("river");
         let _ = writeln!(
             self.out,
-            r#"</ul></div><section class="river" aria-label="Latest {} stories">"#,
+            r#"<section class="{}" aria-label="Latest {} stories">"#,
+            self.shape.class("river"),
             self.section
         );
         for (k, story) in stories.iter().enumerate() {
@@ -404,8 +484,10 @@ impl Gen {
             }
             self.card(k, story);
         }
+        self.out.push_str("</section>");
+        self.close_wrappers();
         self.out.push_str(
-            r#"</section><nav class="pagination" aria-label="Pagination"><ul class="pagination__list">"#,
+            r#"<nav class="pagination" aria-label="Pagination"><ul class="pagination__list">"#,
         );
         for n in 1..=10 {
             let _ = write!(
@@ -422,6 +504,9 @@ impl Gen {
     }
 
     pub fn rails(&mut self, stories: &[Story]) {
+        if self.bytes < 200_000 {
+            return;
+        }
         self.out.push_str(r#"<aside class="rail" aria-label="More stories"><section class="rail__popular"><h2 class="rail__title">Most popular</h2><ol class="popular">"#);
         for (n, story) in stories.iter().take(10).enumerate() {
             let _ = write!(
@@ -461,14 +546,19 @@ impl Gen {
             r#"<section class="more-from" aria-labelledby="more-{n}"><h2 id="more-{n}" class="more-from__title">More from {}</h2><ul class="more-from__list">"#,
             capitalise(other)
         );
-        for _ in 0..12 {
+        for k in 0..12 {
+            let a = self.attributes(k);
             let headline = capitalise(&self.words(6, 12));
             let id = self.rng.next() >> 28;
             let (month, day) = (self.rng.range(1, 12), self.rng.range(1, 28));
             let _ = write!(
                 self.out,
-                r#"<li class="more-from__item"><a class="more-from__link" href="/{other}/2025/{month:02}/{day:02}/{}-{id}/"><img class="more-from__img" src="{CDN}/m/{id}/160.jpg" alt="" width="160" height="90" loading="lazy"><span class="more-from__headline">{headline}</span></a><time datetime="2025-{month:02}-{day:02}">{day}/{month}/2025</time></li>"#,
-                slug(&headline)
+                r#"<li class="{}"{a}><a class="{}" href="/{other}/2025/{month:02}/{day:02}/{}-{id}/"{a}><img class="{}" src="{CDN}/m/{id}/160.jpg" alt="" width="160" height="90" loading="lazy"><span class="{}">{headline}</span></a><time datetime="2025-{month:02}-{day:02}">{day}/{month}/2025</time></li>"#,
+                self.shape.class("more-from__item"),
+                self.shape.class("more-from__link"),
+                slug(&headline),
+                self.shape.class("more-from__img"),
+                self.shape.class("more-from__headline"),
             );
         }
         self.out.push_str("</ul></section>\n");
@@ -490,7 +580,7 @@ impl Gen {
                 self.out,
                 r#"<div class="footer-col"><h3 class="footer-col__title">{title}</h3><ul class="footer-col__list">"#
             );
-            for _ in 0..34 {
+            for _ in 0..(self.bytes / 12_000).clamp(4, 34) {
                 let label = self.words(1, 3);
                 let _ = write!(
                     self.out,
@@ -536,7 +626,7 @@ impl Gen {
             );
         }
         self.out.push_str("</ul></div></footer></div>\n<script>");
-        self.script(5_000);
+        self.script(self.bytes / 80);
         self.out.push_str("</script>\n");
         for _ in 0..8 {
             let chunk = self.hex();
