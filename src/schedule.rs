@@ -97,6 +97,7 @@ mod crontab;
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeDelta, TimeZone, Utc};
@@ -108,8 +109,10 @@ pub struct Schedule {
     /// The line as the user wrote it.
     source: String,
     /// The translation: one `cron` schedule, or two whose union is the line
-    /// (crontab's OR of day-of-month and day-of-week).
-    crons: Vec<cron::Schedule>,
+    /// (crontab's OR of day-of-month and day-of-week). Shared by clones: a parsed
+    /// `cron::Schedule` holds every allowed value of every field (about a kilobyte), and
+    /// thousands of feeds usually share one schedule line.
+    crons: Arc<[cron::Schedule]>,
     /// Fixed-time jobs get the DST treatment described in the module docs.
     fixed_time: bool,
     tz: Tz,
@@ -168,7 +171,7 @@ impl Schedule {
                     ))
                 })
             })
-            .collect::<Result<Vec<_>, _>>()?;
+            .collect::<Result<Arc<[_]>, _>>()?;
         let schedule = Schedule {
             source: line.to_string(),
             crons,

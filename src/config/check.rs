@@ -19,7 +19,7 @@ use super::*;
 use crate::fetch::request;
 use crate::fetch::retry::RetryPolicy;
 use crate::fetch::{ProxyChoice, RequestOptions};
-use crate::schedule::Schedule;
+use crate::schedule::{Schedule, ScheduleError};
 use reqwest::header::HeaderMap;
 
 pub(super) struct Checker<'a> {
@@ -28,6 +28,9 @@ pub(super) struct Checker<'a> {
     pub(super) warnings: Vec<ConfigWarning>,
     /// Decoding stopped early: there may be more problems than reported.
     pub(super) truncated: bool,
+    /// Schedules parsed so far, by line and zone: feeds with the same line share one
+    /// (a parsed schedule holds about a kilobyte; 10,000 feeds often have one line).
+    schedules: HashMap<(String, Tz), Result<Schedule, ScheduleError>>,
 }
 
 impl<'a> Checker<'a> {
@@ -37,6 +40,7 @@ impl<'a> Checker<'a> {
             errors: Vec::new(),
             warnings: Vec::new(),
             truncated: false,
+            schedules: HashMap::new(),
         }
     }
 
@@ -65,7 +69,7 @@ impl<'a> Checker<'a> {
         let settings = self.settings(&raw);
         let defaults = raw.settings.feed_settings();
         self.check_defaults(&defaults);
-        let mut feeds = Vec::new();
+        let mut feeds = Vec::with_capacity(raw.feeds.0.len());
         for (key, entry) in &raw.feeds.0 {
             let slug = key.value.as_str();
             if super::decode::keys_of::<RawFeed>().contains(&slug) {
@@ -365,8 +369,8 @@ impl<'a> Checker<'a> {
                     .schedule
                     .as_ref()
                     .map_or(DEFAULT_SCHEDULE, |t| t.value.as_str());
-                Schedule::parse(line, timezone)
-                    .or_else(|_| Schedule::parse(DEFAULT_SCHEDULE, timezone))
+                self.parse_schedule(line, timezone)
+                    .or_else(|_| self.parse_schedule(DEFAULT_SCHEDULE, timezone))
                     .ok()
             }
         };
@@ -481,7 +485,8 @@ impl<'a> Checker<'a> {
     /// A schedule that parses, still has times to come, and does what it says (or a
     /// warning says what it really does).
     fn schedule(&mut self, text: &Text, tz: Tz, slug: Option<&str>) -> Option<Schedule> {
-        let schedule = Schedule::parse(&text.value, tz)
+        let schedule = self
+            .parse_schedule(&text.value, tz)
             .map_err(|e| self.error(text.at, slug, e.to_string()))
             .ok()?;
         if schedule.next_after(chrono::Utc::now()).is_none() {
@@ -504,6 +509,14 @@ impl<'a> Checker<'a> {
             self.warn(text.at, slug, format!("{key}: {surprise}"));
         }
         Some(schedule)
+    }
+
+    /// `Schedule::parse`, once per distinct line and zone.
+    fn parse_schedule(&mut self, line: &str, tz: Tz) -> Result<Schedule, ScheduleError> {
+        self.schedules
+            .entry((line.to_owned(), tz))
+            .or_insert_with(|| Schedule::parse(line, tz))
+            .clone()
     }
 
     /// A URL whose scheme is one of `schemes`, with a fix for the usual slips.

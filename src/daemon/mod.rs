@@ -7,6 +7,7 @@
 //! a `Control`, so tests drive the daemon without sending any.
 
 pub mod clock;
+mod memory;
 pub mod notify;
 pub mod plan;
 pub mod reload;
@@ -78,6 +79,7 @@ pub async fn run(
         daemon.config.feeds.len(),
         path.display()
     );
+    memory::release_freed_memory();
     notify::ready(&daemon.status_line());
     daemon.run(&control).await;
     notify::stopping();
@@ -288,6 +290,7 @@ impl Daemon {
                 self.apply(new);
             }
         }
+        memory::release_freed_memory();
         notify::ready(&self.status_line());
     }
 

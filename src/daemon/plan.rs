@@ -32,9 +32,15 @@ pub fn backoff(failures: u32) -> Option<Duration> {
 }
 
 /// The schedule of every feed, and which are running.
+///
+/// Due times are kept twice: by feed, and in time order, so that the daemon's loop —
+/// which wakes at least once a second — finds what is due and when it next wakes by
+/// looking at the front of the queue, not at every feed (with 10,000 feeds the scan
+/// was the idle daemon's whole CPU use).
 #[derive(Debug, Default)]
 pub struct Plan {
     due: BTreeMap<String, DateTime<Utc>>,
+    queue: BTreeSet<(DateTime<Utc>, String)>,
     running: BTreeSet<String>,
 }
 
@@ -46,36 +52,44 @@ impl Plan {
         } else {
             next_run(feed, now)
         };
-        match due {
-            Some(due) => {
-                self.due.insert(feed.slug.clone(), due);
-            }
-            None => {
-                tracing::warn!(feed = %feed.slug, "schedule `{}` has no future time; the feed will not run", feed.schedule.source());
-            }
+        if due.is_none() {
+            tracing::warn!(feed = %feed.slug, "schedule `{}` has no future time; the feed will not run", feed.schedule.source());
+        }
+        self.set(&feed.slug, due);
+    }
+
+    /// Sets (or with `None` clears) a feed's due time in both indexes.
+    fn set(&mut self, slug: &str, due: Option<DateTime<Utc>>) {
+        if let Some(old) = self.due.remove(slug) {
+            self.queue.remove(&(old, slug.to_owned()));
+        }
+        if let Some(due) = due {
+            self.due.insert(slug.to_owned(), due);
+            self.queue.insert((due, slug.to_owned()));
         }
     }
 
     pub fn remove(&mut self, slug: &str) {
-        self.due.remove(slug);
+        self.set(slug, None);
     }
 
     /// Feeds whose time has come and that are not already running; each is marked
     /// running and given its next time (computed from now, so missed times collapse
-    /// into this one run).
+    /// into this one run). They come in the order of `feeds`.
     pub fn take_due<'a>(&mut self, feeds: &'a [Feed], now: DateTime<Utc>) -> Vec<&'a Feed> {
-        let mut start = Vec::new();
-        for feed in feeds {
-            let Some(&due) = self.due.get(&feed.slug) else {
-                continue;
-            };
-            if due > now {
-                continue;
+        let mut due = BTreeSet::new();
+        while self.queue.first().is_some_and(|(at, _)| *at <= now) {
+            if let Some((_, slug)) = self.queue.pop_first() {
+                self.due.remove(&slug);
+                due.insert(slug);
             }
-            match next_run(feed, now) {
-                Some(next) => self.due.insert(feed.slug.clone(), next),
-                None => self.due.remove(&feed.slug),
-            };
+        }
+        let mut start = Vec::new();
+        if due.is_empty() {
+            return start;
+        }
+        for feed in feeds.iter().filter(|f| due.contains(&f.slug)) {
+            self.set(&feed.slug, next_run(feed, now));
             if self.running.contains(&feed.slug) {
                 tracing::info!(feed = %feed.slug, "still running from its last time; this time is skipped");
                 continue;
@@ -99,10 +113,8 @@ impl Plan {
 
     /// Holds a feed back until `until` at least (a server's Retry-After).
     pub fn defer(&mut self, slug: &str, until: DateTime<Utc>) {
-        if let Some(due) = self.due.get_mut(slug)
-            && *due < until
-        {
-            *due = until;
+        if self.due.get(slug).is_some_and(|due| *due < until) {
+            self.set(slug, Some(until));
         }
     }
 
@@ -116,7 +128,7 @@ impl Plan {
 
     /// The earliest planned time.
     pub fn next_due(&self) -> Option<DateTime<Utc>> {
-        self.due.values().min().copied()
+        self.queue.first().map(|(at, _)| *at)
     }
 
     pub fn due_of(&self, slug: &str) -> Option<DateTime<Utc>> {

@@ -58,8 +58,36 @@ pub enum CharsetSource {
 /// (e.g. `text/html; charset=ISO-8859-1`). Decoding never fails: malformed
 /// sequences become U+FFFD.
 pub fn decode_page(bytes: &[u8], content_type: Option<&str>) -> Decoded {
+    let (skip, encoding, source) = choose(bytes, content_type);
+    finish(&bytes[skip..], encoding, source)
+}
+
+/// [`decode_page`] for a body the caller gives up (a fetched page): when it is UTF-8,
+/// its bytes become the text as they are, with no copy of the page.
+pub fn decode_owned(mut bytes: Vec<u8>, content_type: Option<&str>) -> Decoded {
+    let (skip, encoding, source) = choose(&bytes, content_type);
+    if encoding != UTF_8 {
+        return finish(&bytes[skip..], encoding, source);
+    }
+    bytes.drain(..skip);
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            let bom = text.len() - text.trim_start_matches('\u{FEFF}').len();
+            text.drain(..bom);
+            Decoded {
+                text,
+                encoding,
+                source,
+            }
+        }
+        Err(invalid) => finish(invalid.as_bytes(), encoding, source),
+    }
+}
+
+/// The encoding of a page, why, and how many bytes of BOM to skip.
+fn choose(bytes: &[u8], content_type: Option<&str>) -> (usize, &'static Encoding, CharsetSource) {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        return finish(&bytes[bom_len..], encoding, CharsetSource::Bom);
+        return (bom_len, encoding, CharsetSource::Bom);
     }
 
     let declared = content_type
@@ -71,25 +99,25 @@ pub fn decode_page(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     match declared {
         Some((encoding, source)) if encoding == UTF_8 => {
             if valid_utf8 {
-                finish(bytes, UTF_8, source)
+                (0, UTF_8, source)
             } else {
                 match guess_invalid_utf8(bytes) {
-                    Some(legacy) => finish(bytes, legacy, CharsetSource::Detected),
-                    None => finish(bytes, UTF_8, source),
+                    Some(legacy) => (0, legacy, CharsetSource::Detected),
+                    None => (0, UTF_8, source),
                 }
             }
         }
         Some((encoding, source)) => {
             if valid_utf8 && utf8_contradicts(bytes, encoding) {
-                finish(bytes, UTF_8, CharsetSource::Utf8Valid)
+                (0, UTF_8, CharsetSource::Utf8Valid)
             } else {
-                finish(bytes, encoding, source)
+                (0, encoding, source)
             }
         }
-        None if valid_utf8 => finish(bytes, UTF_8, CharsetSource::Utf8Valid),
+        None if valid_utf8 => (0, UTF_8, CharsetSource::Utf8Valid),
         None => {
             let encoding = guess_invalid_utf8(bytes).unwrap_or(UTF_8);
-            finish(bytes, encoding, CharsetSource::Detected)
+            (0, encoding, CharsetSource::Detected)
         }
     }
 }

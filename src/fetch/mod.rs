@@ -498,10 +498,11 @@ impl Fetcher {
                 what,
             }
         })?;
-        let decoded = charset::decode_page(&body, content_type.as_deref());
+        let bytes = body.len();
+        let decoded = charset::decode_owned(body, content_type.as_deref());
         Ok(Fetched::Page(Page {
             url: final_url,
-            bytes: body.len(),
+            bytes,
             html: decoded.text,
             status: status.as_u16(),
             validators,
@@ -562,10 +563,11 @@ impl Fetcher {
             url: url.clone(),
             what,
         })?;
-        let decoded = charset::decode_page(&body, None);
+        let bytes = body.len();
+        let decoded = charset::decode_owned(body, None);
         Ok(Page {
             url: url.clone(),
-            bytes: body.len(),
+            bytes,
             html: decoded.text,
             status: 200,
             validators: Validators::default(),

@@ -118,6 +118,17 @@ pub struct FoundDate {
 /// Like [`parse_date`], telling also whether the date was the whole text or words
 /// found inside it: "today" inside a headline is not the headline's date.
 pub fn find_date(text: &str, ctx: &DateContext) -> Option<FoundDate> {
+    // The common case, a machine-readable `datetime` attribute, needs none of the
+    // heuristics below (which cost some 20,000 instructions a date before they get to
+    // it): an RFC 3339 instant with its offset means one thing only.
+    let trimmed = text.trim();
+    if let Ok(instant) = DateTime::parse_from_rfc3339(trimmed) {
+        return accept(instant.to_utc(), ctx).map(|at| FoundDate {
+            at,
+            whole: true,
+            len: trimmed.len(),
+        });
+    }
     let (cleaned, truncated) = clean(text);
     if cleaned.is_empty() {
         return None;

@@ -320,3 +320,31 @@ fn truncated_tags_do_not_panic() {
     }
     assert_eq!(meta_charset(b"<meta =x charset=gbk>"), Some(GBK));
 }
+
+#[test]
+fn an_owned_body_decodes_exactly_as_a_borrowed_one() {
+    let pages: [(&[u8], Option<&str>); 8] = [
+        (b"<p>caf\xc3\xa9</p>", Some("text/html; charset=utf-8")),
+        (b"<p>caf\xc3\xa9</p>", None),
+        (b"\xef\xbb\xbf\xef\xbb\xbf<p>bom twice</p>", None),
+        (
+            b"\xef\xbb\xbf<p>caf\xc3\xa9</p>",
+            Some("text/html; charset=iso-8859-1"),
+        ),
+        (
+            b"<meta charset=utf-8><p>caf\xe9 cr\xe8me br\xfbl\xe9e</p>",
+            None,
+        ),
+        (b"<p>caf\xe9</p>", Some("text/html; charset=windows-1252")),
+        (b"\xff\xfe<\x00p\x00>\x00", None),
+        (b"", None),
+    ];
+    for (page, content_type) in pages {
+        let borrowed = decode_page(page, content_type);
+        let owned = decode_owned(page.to_vec(), content_type);
+        assert_eq!(owned.text, borrowed.text, "{page:?}");
+        assert_eq!(owned.encoding, borrowed.encoding, "{page:?}");
+        assert_eq!(owned.source, borrowed.source, "{page:?}");
+        assert!(!owned.text.starts_with('\u{FEFF}'));
+    }
+}
