@@ -326,4 +326,46 @@ mod tests {
         }
         assert_eq!(plan.take_due(&feeds, now).len(), 2);
     }
+
+    #[test]
+    fn the_queue_gives_due_feeds_in_file_order_and_the_earliest_time() {
+        let feeds = feeds(
+            "feeds:\n  z-hourly:\n    url: https://z.example/\n    schedule: '0 * * * *'\n  a-daily:\n    url: https://a.example/\n    schedule: '0 6 * * *'\n  m-hourly:\n    url: https://m.example/\n    schedule: '30 * * * *'\n",
+        );
+        let mut plan = Plan::default();
+        let now = utc(2026, 5, 1, 0, 10);
+        for feed in &feeds {
+            plan.add(feed, now, false);
+        }
+        let earliest = feeds.iter().filter_map(|f| plan.due_of(&f.slug)).min();
+        assert_eq!(plan.next_due(), earliest);
+        assert!(plan.take_due(&feeds, now).is_empty(), "nothing is due yet");
+        let later = utc(2026, 5, 1, 7, 0);
+        let started: Vec<&str> = plan
+            .take_due(&feeds, later)
+            .iter()
+            .map(|f| f.slug.as_str())
+            .collect();
+        assert_eq!(started, ["z-hourly", "a-daily", "m-hourly"], "file order");
+        for feed in &feeds {
+            plan.finished(&feed.slug);
+            assert!(
+                plan.due_of(&feed.slug).unwrap() > later,
+                "{} planned again",
+                feed.slug
+            );
+        }
+        plan.remove("m-hourly");
+        plan.defer("z-hourly", utc(2026, 5, 2, 0, 0));
+        assert_eq!(plan.due_of("m-hourly"), None);
+        assert_eq!(
+            plan.next_due(),
+            Some(utc(2026, 5, 2, 0, 0)),
+            "the deferred feed is at the front, the removed one is gone"
+        );
+        assert!(
+            plan.take_due(&feeds, utc(2026, 5, 1, 23, 0)).is_empty(),
+            "the deferred feed waits, the daily one is tomorrow"
+        );
+    }
 }
