@@ -219,8 +219,8 @@ fn passes(
         plan.push((
             PageSpec::sized(Shape::News, "3m").expect("size"),
             20,
-            LARGE,
-            LARGE,
+            Some(LARGE),
+            Some(LARGE),
         ));
     }
     for (spec, n, cold, steady) in plan {

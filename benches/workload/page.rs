@@ -389,10 +389,9 @@ impl Gen {
         let shape = self.shape;
         let c = |base: &str| shape.class(base);
         let a = self.attributes(k);
-        let _ = write!(
+        let _ = writeln!(
             self.out,
-            r#"<article class="{card} {card}--{variant}" data-story-id="{id}" data-position="{k}"{a}><div class="{media}"{a}><a href="{path}" tabindex="-1" aria-hidden="true"{a}><picture><source type="image/webp" data-srcset="{CDN}/{img}/320.webp 320w, {CDN}/{img}/640.webp 640w, {CDN}/{img}/1280.webp 1280w" sizes="(max-width: 600px) 100vw, 33vw"><img class="{image} lazyload" src="{PIXEL}" data-src="{CDN}/{img}/640.jpg" data-srcset="{CDN}/{img}/320.jpg 320w, {CDN}/{img}/640.jpg 640w, {CDN}/{img}/1280.jpg 1280w" alt="{alt}" width="640" height="360" loading="lazy" decoding="async"{a}></picture><noscript><img src="{CDN}/{img}/640.jpg" alt="{alt}" width="640" height="360"></noscript></a></div>
-"#,
+            r#"<article class="{card} {card}--{variant}" data-story-id="{id}" data-position="{k}"{a}><div class="{media}"{a}><a href="{path}" tabindex="-1" aria-hidden="true"{a}><picture><source type="image/webp" data-srcset="{CDN}/{img}/320.webp 320w, {CDN}/{img}/640.webp 640w, {CDN}/{img}/1280.webp 1280w" sizes="(max-width: 600px) 100vw, 33vw"><img class="{image} lazyload" src="{PIXEL}" data-src="{CDN}/{img}/640.jpg" data-srcset="{CDN}/{img}/320.jpg 320w, {CDN}/{img}/640.jpg 640w, {CDN}/{img}/1280.jpg 1280w" alt="{alt}" width="640" height="360" loading="lazy" decoding="async"{a}></picture><noscript><img src="{CDN}/{img}/640.jpg" alt="{alt}" width="640" height="360"></noscript></a></div>"#,
             card = c("card"),
             media = c("card__media"),
             image = c("card__img"),
