@@ -17,8 +17,8 @@ use crate::extract::{self, ExtractError, Extraction, PageInfo};
 use crate::fetch::blocked::{self, Blocked};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page};
 use crate::health::Health;
-use crate::publish::{self, Channel, PublishError, websub};
-use crate::store::{Fetch, Merge, Store, StoreError};
+use crate::publish::{self, Channel, PublishError, error_item, websub};
+use crate::store::{Fetch, Masthead, Merge, Store, StoreError};
 
 /// How many refreshes in a row must see far fewer cards than usual before the smaller
 /// page is accepted (on the next one).
@@ -149,39 +149,30 @@ pub async fn refresh(ctx: &Context, feed: &Feed) -> Report {
         result,
         Err(RefreshError::Extract(ExtractError::Abandoned { .. }))
     );
-    let store = ctx.store.clone();
-    let (slug, stale_after) = (feed.slug.clone(), feed.stale_after);
     let failure = result
         .as_ref()
         .err()
         .map(|e| (e.to_string(), matches!(e, RefreshError::FarFewer { .. })));
-    // The feed's streak after this refresh: counted, and its turn to stale told once;
-    // and what the request looked like, for /metrics.
-    let streak = if abandoned {
-        Ok((before, false, None))
+    let recorded = if abandoned {
+        Ok(Recorded {
+            failures: before,
+            ..Recorded::default()
+        })
     } else {
+        let (store, config, feed_owned) = (ctx.store.clone(), ctx.config.clone(), feed.clone());
         blocking(&feed.slug, move || {
-            store.record_fetch(&slug, &fetch)?;
-            let Some((message, short)) = failure else {
-                return Ok((0, false, (before > 0).then_some(before)));
-            };
-            let now = Utc::now();
-            if short {
-                store.record_short_page(&slug, &message, now)?;
-            } else {
-                store.record_failure(&slug, &message, now)?;
-            }
-            let record = store.feed(&slug)?;
-            let stale = matches!(Health::of(&record, stale_after, now), Health::Stale(_));
-            let newly_stale = stale && store.report_stale(&slug, now)?;
-            Ok((record.failures, newly_stale, None))
+            record(&store, &config, &feed_owned, &fetch, failure, before)
         })
         .await
     };
-    let (failures, newly_stale, recovered_after) = streak.unwrap_or_else(|e| {
+    let recorded = recorded.unwrap_or_else(|e| {
         tracing::error!(feed = %feed.slug, "cannot record the refresh: {e}");
-        (0, false, None)
+        Recorded::default()
     });
+    if !recorded.told.is_empty() {
+        tracing::info!(feed = %feed.slug, "its files show an error item until its page works again (error_items)");
+        websub::announce(&ctx.config, &ctx.fetcher, feed, &recorded.told).await;
+    }
     Report {
         slug: feed.slug.clone(),
         has_files: feed
@@ -191,10 +182,73 @@ pub async fn refresh(ctx: &Context, feed: &Feed) -> Report {
         result,
         working: started.elapsed().saturating_sub(queued),
         queued,
-        failures,
-        newly_stale,
-        recovered_after,
+        failures: recorded.failures,
+        newly_stale: recorded.newly_stale,
+        recovered_after: recorded.recovered_after,
     }
+}
+
+/// What recording a refresh found out about the feed's streak.
+#[derive(Debug, Default)]
+struct Recorded {
+    failures: u32,
+    newly_stale: bool,
+    recovered_after: Option<u32>,
+    /// The formats written with the feed's error item (`error_items`).
+    told: Vec<Format>,
+}
+
+/// Records a refresh: what its request looked like (for /metrics), and the feed's
+/// streak — counted, its turn to stale told once, and to its readers too with
+/// `error_items`. `failure` is the error message and whether it was a short page;
+/// `before` the failures in a row before this refresh.
+fn record(
+    store: &Store,
+    config: &Config,
+    feed: &Feed,
+    fetch: &Fetch,
+    failure: Option<(String, bool)>,
+    before: u32,
+) -> Result<Recorded, RefreshError> {
+    store.record_fetch(&feed.slug, fetch)?;
+    let Some((message, short)) = failure else {
+        return Ok(Recorded {
+            recovered_after: (before > 0).then_some(before),
+            ..Recorded::default()
+        });
+    };
+    let now = Utc::now();
+    if short {
+        store.record_short_page(&feed.slug, &message, now)?;
+    } else {
+        store.record_failure(&feed.slug, &message, now)?;
+    }
+    let record = store.feed(&feed.slug)?;
+    let Health::Stale(streak) = Health::of(&record, feed.stale_after, now) else {
+        return Ok(Recorded {
+            failures: record.failures,
+            ..Recorded::default()
+        });
+    };
+    let newly_stale = store.report_stale(&feed.slug, now)?;
+    let mut told = Vec::new();
+    if feed.error_items {
+        let record = store.feed(&feed.slug)?;
+        let error = error_item::entry(feed, &streak, record.stale_since.unwrap_or(now));
+        let entries = store.entries(&feed.slug, feed.max_items)?;
+        if let Some((published, digest)) =
+            error_item::publish(config, feed, &record, error, entries)?
+        {
+            store.record_error_item(&feed.slug, &digest)?;
+            told = published.written;
+        }
+    }
+    Ok(Recorded {
+        failures: record.failures,
+        newly_stale,
+        recovered_after: None,
+        told,
+    })
 }
 
 /// The refresh itself; `queued` receives the time its request waited for the host,
@@ -341,10 +395,15 @@ async fn refresh_inner(
         } else {
             publish::publish(&config, &feed_owned, &channel, &merged.entries)?.written
         };
+        let masthead = Masthead {
+            title: &channel.title,
+            description: &channel.description,
+            language: channel.language.as_deref(),
+        };
         store.record_published(
             &feed_owned.slug,
             &merged.digest,
-            &channel.title,
+            &masthead,
             &validators,
             page.fetched_at,
         )?;
@@ -459,25 +518,14 @@ fn first_date_warning(slug: &str) -> bool {
 }
 
 fn channel(ctx: &Context, feed: &Feed, page: &Page, extraction: &Extraction) -> Channel {
-    let title = feed
-        .title
-        .clone()
-        .or_else(|| extraction.page_title.clone())
-        .unwrap_or_else(|| feed.slug.clone());
-    Channel {
-        slug: feed.slug.clone(),
-        description: feed
-            .description
-            .clone()
-            .unwrap_or_else(|| format!("{title} — articles from {}", page.url)),
-        title,
-        page_url: feed.url.clone(),
-        base_url: ctx.config.settings.base_url.clone(),
-        updated: page.fetched_at,
-        language: extraction.language.clone(),
-        timezone: feed.timezone,
-        hub: ctx.config.settings.websub_hub.clone(),
-    }
+    Channel::of(
+        &ctx.config,
+        feed,
+        extraction.page_title.clone(),
+        &page.url,
+        extraction.language.clone(),
+        page.fetched_at,
+    )
 }
 
 /// Runs blocking work (SQLite, parsing, file writes) off the async threads.

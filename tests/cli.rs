@@ -19,6 +19,8 @@ mod crash;
 mod daemon;
 #[path = "cli/detection_memory.rs"]
 mod detection_memory;
+#[path = "cli/error_items.rs"]
+mod error_items;
 #[path = "cli/faults.rs"]
 mod faults;
 #[path = "cli/formats.rs"]

@@ -436,6 +436,7 @@ impl<'a> Checker<'a> {
                 &own.stale_after,
                 or(&defaults.stale_after, DEFAULT_STALE_AFTER),
             ),
+            error_items: or(&own.error_items, or(&defaults.error_items, false)),
             request,
             location: Location::at(self.path, key.at),
             fingerprint: String::new(),

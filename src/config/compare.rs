@@ -31,6 +31,7 @@ impl PartialEq for Feed {
             summary_length,
             min_title_length,
             stale_after,
+            error_items,
             request,
             location: _,
             fingerprint,
@@ -53,6 +54,7 @@ impl PartialEq for Feed {
             && *summary_length == other.summary_length
             && *min_title_length == other.min_title_length
             && *stale_after == other.stale_after
+            && *error_items == other.error_items
             && *request == other.request
             && *fingerprint == other.fingerprint
     }

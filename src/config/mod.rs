@@ -149,6 +149,7 @@ impl Feed {
             summary_length: 500,
             min_title_length: 1,
             stale_after: DEFAULT_STALE_AFTER,
+            error_items: false,
             request: RequestOptions::default(),
             location: Location::new(Path::new("<command line>"), 0, 0),
         }
@@ -221,6 +222,8 @@ pub struct Feed {
     pub min_title_length: usize,
     /// How long the feed may keep failing before it is stale (health, `status`).
     pub stale_after: Duration,
+    /// Once stale, the feed shows its readers one item saying so (`error_items`).
+    pub error_items: bool,
     /// How its page is requested: headers, user agent, proxy, reach, robots.txt, retries.
     pub request: RequestOptions,
     /// Where the feed is defined, for messages.

@@ -8,6 +8,7 @@
 //! `feeds.opml` in step with the configured feeds and their health.
 
 pub mod atom;
+pub mod error_item;
 pub mod file;
 pub mod html;
 pub mod index;
@@ -67,6 +68,37 @@ pub struct Channel {
 }
 
 impl Channel {
+    /// The channel of `feed` made from `source` (the page, as fetched): the configured
+    /// title and description, else the page's own title and a description naming it.
+    pub fn of(
+        config: &Config,
+        feed: &Feed,
+        page_title: Option<String>,
+        source: &Url,
+        language: Option<String>,
+        updated: DateTime<Utc>,
+    ) -> Channel {
+        let title = feed
+            .title
+            .clone()
+            .or(page_title)
+            .unwrap_or_else(|| feed.slug.clone());
+        Channel {
+            slug: feed.slug.clone(),
+            description: feed
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("{title} — articles from {source}")),
+            title,
+            page_url: feed.url.clone(),
+            base_url: config.settings.base_url.clone(),
+            updated,
+            language,
+            timezone: feed.timezone,
+            hub: config.settings.websub_hub.clone(),
+        }
+    }
+
     /// The public URL of this feed's file in `format`, when `base_url` is set.
     pub fn self_url(&self, format: Format) -> Option<Url> {
         let base = self.base_url.as_ref()?;

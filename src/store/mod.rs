@@ -26,6 +26,7 @@ pub use fetches::{Fetch, LastFetch, Totals};
 pub use lock::{Holder, LOCK_FILE, Mode, StoreLock};
 pub use merge::{Merge, MergeOutcome};
 pub use open::ReadOnly;
+pub use record::Masthead;
 
 use crate::validators::Validators;
 
@@ -91,8 +92,12 @@ pub struct FeedRecord {
     pub detected: Option<String>,
     /// The digest of the content the feed's files were last written with.
     pub published: Option<String>,
-    /// The title the feed's files were last written with.
+    /// The title, description and language the feed's files were last written with.
     pub title: Option<String>,
+    pub description: Option<String>,
+    pub language: Option<String>,
+    /// When the current failure streak was first found stale (`None` until it is).
+    pub stale_since: Option<DateTime<Utc>>,
     pub items: usize,
 }
 
@@ -134,7 +139,8 @@ impl Store {
             .query_row(
                 "SELECT fingerprint, url, etag, last_modified, last_attempt, last_success, last_error,
                         last_error_at, failures, cards, last_change, digest, detected, published,
-                        failing_since, short_runs, title, (SELECT COUNT(*) FROM items WHERE items.feed = feeds.slug)
+                        failing_since, short_runs, title, description, language, stale_reported,
+                        (SELECT COUNT(*) FROM items WHERE items.feed = feeds.slug)
                  FROM feeds WHERE slug = ?1",
                 [slug],
                 |row| {
@@ -155,7 +161,10 @@ impl Store {
                         failing_since: time(row.get(14)?),
                         short_runs: row.get(15)?,
                         title: row.get(16)?,
-                        items: row.get::<_, i64>(17)? as usize,
+                        description: row.get(17)?,
+                        language: row.get(18)?,
+                        stale_since: time(row.get(19)?),
+                        items: row.get::<_, i64>(20)? as usize,
                     })
                 },
             )

@@ -12,21 +12,29 @@ use rusqlite::params;
 use super::{Store, StoreError};
 use crate::validators::Validators;
 
+/// What a feed's files show above their entries, as they were last written.
+#[derive(Debug, Clone, Copy)]
+pub struct Masthead<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: Option<&'a str>,
+}
+
 impl Store {
     /// Records that the feed's files now show the content with `digest`, under
-    /// `title`, fetched with `validators`: the refresh succeeded.
+    /// `masthead`, fetched with `validators`: the refresh succeeded.
     pub fn record_published(
         &self,
         slug: &str,
         digest: &str,
-        title: &str,
+        masthead: &Masthead,
         validators: &Validators,
         at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.execute(
             "UPDATE feeds SET published = ?2, etag = ?3, last_modified = ?4, last_attempt = ?5,
                  last_success = ?5, failures = 0, failing_since = NULL, short_runs = 0, title = ?6,
-                 stale_reported = NULL
+                 description = ?7, language = ?8, stale_reported = NULL
              WHERE slug = ?1",
             params![
                 slug,
@@ -34,8 +42,19 @@ impl Store {
                 validators.etag,
                 validators.last_modified,
                 at.timestamp(),
-                title
+                masthead.title,
+                masthead.description,
+                masthead.language,
             ],
+        )
+    }
+
+    /// Records that a stale feed's files were written with its error item: they show
+    /// `digest`, which no merge produces, so the next success writes them again.
+    pub fn record_error_item(&self, slug: &str, digest: &str) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE feeds SET published = ?2 WHERE slug = ?1",
+            params![slug, digest],
         )
     }
 

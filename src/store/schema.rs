@@ -7,7 +7,7 @@
 use rusqlite::{Connection, Transaction};
 
 /// The schema version this build writes.
-pub const VERSION: i64 = 7;
+pub const VERSION: i64 = 8;
 
 /// Version 1: feeds (HTTP validators, health) and items (stable ids and dates).
 const V1: &str = "
@@ -101,7 +101,15 @@ CREATE TABLE robots (
 ALTER TABLE feeds ADD COLUMN stale_reported INTEGER;
 ";
 
-const MIGRATIONS: [&str; 7] = [V1, V2, V3, V4, V5, V6, V7];
+/// Version 8: the rest of what the feed's files were last written with besides the
+/// title (description, language), so a stale feed's files can be written again with
+/// its error item (`error_items`) without a page to read them from.
+const V8: &str = "
+ALTER TABLE feeds ADD COLUMN description TEXT;
+ALTER TABLE feeds ADD COLUMN language TEXT;
+";
+
+const MIGRATIONS: [&str; 8] = [V1, V2, V3, V4, V5, V6, V7, V8];
 
 /// Brings the schema up to `VERSION`.
 pub fn migrate(conn: &mut Connection) -> Result<i64, String> {
