@@ -242,7 +242,7 @@ pub fn extract_document(
             author: values
                 .author
                 .as_deref()
-                .map(|a| text::truncate(a, text::AUTHOR_MAX)),
+                .map(|a| text::truncate(text::byline_name(a), text::AUTHOR_MAX)),
             image: values.image.clone(),
         };
         if keeps(feed, &item) {

@@ -179,9 +179,45 @@ pub fn truncate(text: &str, max: usize) -> String {
     )
 }
 
+/// Words that introduce a byline ("By Ana Ruiz", "Von Max Muster", "Par Léa Roux",
+/// "Por Ana Gil", "Door Jan de Vries", "Av Kari Nordmann"): the author is what follows.
+const BYLINE_WORDS: &[&str] = &["by", "von", "par", "por", "door", "av"];
+
+/// The name in a byline: a leading "By" (or its kin in a few languages), with its
+/// colon, is not part of the author. Only the first word is looked at, and only when
+/// a name follows, so "Byron Lee" and a lone "By" stay as they are.
+pub fn byline_name(text: &str) -> &str {
+    let Some((first, rest)) = text.split_once(char::is_whitespace) else {
+        return text;
+    };
+    let word = first.trim_end_matches(':');
+    let rest = rest.trim_start_matches([':', ' ']).trim_start();
+    if BYLINE_WORDS.iter().any(|w| word.eq_ignore_ascii_case(w))
+        && rest.chars().next().is_some_and(char::is_alphabetic)
+    {
+        rest
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byline_gives_the_name() {
+        assert_eq!(byline_name("By Ana Ruiz"), "Ana Ruiz");
+        assert_eq!(byline_name("by: Tom Berg"), "Tom Berg");
+        assert_eq!(byline_name("BY LEA VOSS"), "LEA VOSS");
+        assert_eq!(byline_name("Von Max Muster"), "Max Muster");
+        assert_eq!(byline_name("Par Léa Roux"), "Léa Roux");
+        assert_eq!(byline_name("Byron Lee"), "Byron Lee");
+        assert_eq!(byline_name("By"), "By");
+        assert_eq!(byline_name("By 2024"), "By 2024");
+        assert_eq!(byline_name("Ana Ruiz"), "Ana Ruiz");
+        assert_eq!(byline_name("Desk Editor"), "Desk Editor");
+    }
 
     #[test]
     fn clean_collapses_whitespace_and_drops_controls() {

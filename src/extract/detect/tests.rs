@@ -202,7 +202,7 @@ fn article_grid() {
         items[0].image.as_ref().map(Url::as_str),
         Some("https://paper.example.com/img/0.jpg")
     );
-    assert_eq!(items[0].author.as_deref(), Some("By Alex Writer"));
+    assert_eq!(items[0].author.as_deref(), Some("Alex Writer"));
     assert_eq!(
         items[0].summary.as_ref().map(|s| s.as_str()),
         Some("A short teaser sentence that says a little more about this story.")
