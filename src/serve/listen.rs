@@ -153,6 +153,10 @@ impl Listen {
         }
         Some(match (&self.host, &wanted.host) {
             (ListenHost::Any, _) => true,
+            // A reader resolving `localhost` tries each of its addresses, so one
+            // loopback address is enough, whichever family.
+            (ListenHost::Ip(ip), ListenHost::Localhost)
+            | (ListenHost::Localhost, ListenHost::Ip(ip)) => ip.is_loopback(),
             (mine, theirs) => mine == theirs,
         })
     }
@@ -365,7 +369,12 @@ mod tests {
         assert_eq!(parse("localhost:8080").reaches(&base), Some(true));
         assert_eq!(parse(":8080").reaches(&base), Some(true));
         assert_eq!(parse("localhost:9000").reaches(&base), Some(false));
-        assert_eq!(parse("127.0.0.1:8080").reaches(&base), Some(false));
+        assert_eq!(parse("127.0.0.1:8080").reaches(&base), Some(true));
+        assert_eq!(parse("[::1]:8080").reaches(&base), Some(true));
+        assert_eq!(parse("192.0.2.7:8080").reaches(&base), Some(false));
+        let loopback = Url::parse("http://127.0.0.1:8080/").unwrap();
+        assert_eq!(parse("localhost:8080").reaches(&loopback), Some(true));
+        assert_eq!(parse("127.0.0.2:8080").reaches(&loopback), Some(false));
         let public = Url::parse("https://feeds.example.org/").unwrap();
         assert_eq!(parse("localhost:8080").reaches(&public), None);
     }
