@@ -192,7 +192,17 @@ pub async fn preview(config_path: &Path, args: &PreviewArgs) -> anyhow::Result<u
     let is_feed = configured.is_some();
     let feed = match configured {
         Some(feed) => feed,
-        None => Feed::adhoc(target_url(target)?),
+        None => Feed::adhoc(target_url(target).map_err(|e| {
+            // A name close to a feed's was meant as that feed.
+            let names: Vec<&str> = match &config {
+                Some(Ok(config)) => config.feeds.iter().map(|f| f.slug.as_str()).collect(),
+                _ => Vec::new(),
+            };
+            match config::did_you_mean(target, &names) {
+                Some(name) => anyhow::anyhow!("{e:#} — did you mean the feed `{name}`?"),
+                None => e,
+            }
+        })?),
     };
     let saved_from = args
         .saved_from

@@ -121,3 +121,16 @@ fn a_saved_page_resolves_its_links_against_where_it_came_from() {
         "{refused}"
     );
 }
+
+#[test]
+fn a_misspelt_feed_name_is_answered_with_the_feed_meant() {
+    let project = Project::new("feeds:\n  harbour: https://harbour.example/news/\n");
+    let misspelt = project.run(&["preview", "harbor"]);
+    assert_ne!(misspelt.code, Some(0), "{misspelt}");
+    assert!(
+        misspelt.stderr.contains("did you mean the feed `harbour`?"),
+        "{misspelt}"
+    );
+    let unrelated = project.run(&["preview", "weather"]);
+    assert!(!unrelated.stderr.contains("did you mean"), "{unrelated}");
+}
