@@ -52,10 +52,38 @@ pub(super) fn translate(line: &str) -> Result<Translation, String> {
         5 => ("0", &fields[..]),
         6 | 7 => (fields[0], &fields[1..]),
         0 => return Err(format!("the line is empty; {EXPECTED_SHAPE}")),
-        n => return Err(format!("{EXPECTED_SHAPE} (found {n} fields)")),
+        n => {
+            let hint = in_words(trimmed).map_or_else(String::new, |line| {
+                format!("; for {trimmed:?} write \"{line}\"")
+            });
+            return Err(format!("{EXPECTED_SHAPE} (found {n} fields){hint}"));
+        }
     };
     let year = rest.get(5).copied();
     translate_fields(seconds, rest[0], rest[1], rest[2], rest[3], rest[4], year)
+}
+
+/// The crontab line for a schedule written in words ("every 30 minutes", "every 2
+/// hours", "every hour", "daily"), when there is one that runs exactly so.
+fn in_words(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    let (count, unit) = match words.as_slice() {
+        ["daily"] | ["every", "day"] => return Some("@daily".into()),
+        ["hourly"] => return Some("@hourly".into()),
+        ["every", unit] => (1, *unit),
+        ["every", count, unit] => (count.parse::<u32>().ok()?, *unit),
+        _ => return None,
+    };
+    match unit.trim_end_matches('s') {
+        "minute" | "min" if count == 1 => Some("* * * * *".into()),
+        "minute" | "min" if (2..60).contains(&count) && 60 % count == 0 => {
+            Some(format!("*/{count} * * * *"))
+        }
+        "hour" if count == 1 => Some("@hourly".into()),
+        "hour" if (2..24).contains(&count) && 24 % count == 0 => Some(format!("0 */{count} * * *")),
+        _ => None,
+    }
 }
 
 /// What a valid line does that its author probably did not mean: a step wider than

@@ -131,6 +131,20 @@ fn error_display_names_the_line_and_the_expected_shapes() {
 }
 
 #[test]
+fn a_schedule_in_words_is_answered_with_its_crontab_line() {
+    let hint = |line: &str| Schedule::parse(line, UTC).unwrap_err().to_string();
+    assert!(
+        hint("every 30 minutes").ends_with("; for \"every 30 minutes\" write \"*/30 * * * *\"")
+    );
+    assert!(hint("every 2 hours").ends_with("write \"0 */2 * * *\""));
+    assert!(hint("Every hour").ends_with("write \"@hourly\""));
+    assert!(hint("daily").ends_with("write \"@daily\""));
+    // No line runs every 90 minutes: no hint, rather than a wrong one.
+    assert!(hint("every 90 minutes").ends_with("(found 3 fields)"));
+    assert!(hint("0 9 * *").ends_with("(found 4 fields)"));
+}
+
+#[test]
 fn weekdays_one_to_five_are_monday_to_friday() {
     // 2026-01-03 is a Saturday.
     let times = local_fires("0 9 * * 1-5", Berlin, utc(2026, 1, 3, 0, 0, 0), 10);
