@@ -27,6 +27,9 @@ pub struct SetPage {
     pub id: String,
     pub file: String,
     pub page_url: String,
+    /// The reference selectors (a set whose items are all in `expected/` may
+    /// leave them out; reference mode then has nothing to run).
+    #[serde(default)]
     pub cards: BTreeMap<String, String>,
 }
 

@@ -18,6 +18,8 @@ use url::Url;
 use crate::extract::date::{self, DateContext};
 use crate::extract::text;
 
+/// Tag paths longer than this (from a card down to its link) are not compared.
+const MAX_PATH: usize = 16;
 /// Texts longer than this (in characters) are never taken for a date: a date with
 /// its label, "Updated Friday, 12 December 2025 at 10:30 AM", is well under it.
 const MAX_DATE_CHARS: usize = 80;
@@ -538,6 +540,22 @@ impl<'a> Dom<'a> {
     fn read_date(&self, text: &str, share: usize) -> Option<DateTime<Utc>> {
         let found = date::find_date(text, &self.dates)?;
         (found.whole || found.len * share >= text.trim().len()).then_some(found.at)
+    }
+
+    /// Tag path from `from` (exclusive) down to `to`, e.g. `header>h2>a`; `None`
+    /// when `to` is not within [`MAX_PATH`] levels below `from`.
+    pub fn tag_path(&self, from: usize, to: usize) -> Option<String> {
+        let mut tags = Vec::new();
+        let mut cur = to;
+        while cur != from {
+            if tags.len() == MAX_PATH {
+                return None;
+            }
+            tags.push(self.nodes[cur].tag);
+            cur = self.nodes[cur].parent?;
+        }
+        tags.reverse();
+        Some(tags.join(">"))
     }
 
     /// Next element sibling.

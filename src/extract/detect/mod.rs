@@ -20,7 +20,9 @@ mod dom;
 mod fields;
 mod groups;
 mod headline;
+mod kinds;
 mod links;
+mod refine;
 mod rules;
 mod score;
 mod selector;
@@ -156,15 +158,16 @@ struct Ranked {
 }
 
 fn rank(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Ranked> {
-    let groups = groups::candidate_groups(doc, dom, links);
     let titles = fields::Titles::new(dom);
+    let kinds = kinds::Kinds::new(dom);
+    let groups = groups::candidate_groups(doc, dom, links, &titles, &kinds);
 
     // Quick pass over every group, then the full pass on the best few.
     let mut quick: Vec<(f64, usize)> = groups
         .iter()
         .enumerate()
         .filter_map(|(k, g)| {
-            score::score_group(dom, links, &titles, &g.members, false).map(|s| (s.score, k))
+            score::score_group(dom, links, &titles, &kinds, &g.members, false).map(|s| (s.score, k))
         })
         .collect();
     quick.sort_by(|a, b| {
@@ -176,7 +179,8 @@ fn rank(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Ranked> {
     let mut full: Vec<(usize, score::GroupScore)> = quick
         .iter()
         .filter_map(|&(_, k)| {
-            score::score_group(dom, links, &titles, &groups[k].members, true).map(|s| (k, s))
+            score::score_group(dom, links, &titles, &kinds, &groups[k].members, true)
+                .map(|s| (k, s))
         })
         .collect();
     full.sort_by(|a, b| {

@@ -14,10 +14,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::dom::Dom;
 use super::fields::{Titles, find_date, find_image, find_summary, meta_sibling};
 use super::headline::word_count;
+use super::kinds::{self, Kinds};
 use super::links::{Links, path_shape, site_of};
 
-/// Tag paths longer than this (from a card down to its link) are not compared.
-const MAX_PATH: usize = 16;
 /// Links of one card looked at for "other stories in the card" (a card with more
 /// links than this is no card, and shows it anyway).
 const MAX_CARD_LINKS: usize = 64;
@@ -31,22 +30,6 @@ pub(crate) struct CardFacts {
     pub headline_urls: BTreeSet<String>,
     pub ctx: f64,
     pub maximal: bool,
-}
-
-/// Tag path from `from` (exclusive) down to `to`, e.g. `header>h2>a`; `None`
-/// when `to` is not within [`MAX_PATH`] levels below `from`.
-pub(crate) fn rel_path(dom: &Dom<'_>, from: usize, to: usize) -> Option<String> {
-    let mut tags = Vec::new();
-    let mut cur = to;
-    while cur != from {
-        if tags.len() == MAX_PATH {
-            return None;
-        }
-        tags.push(dom.nodes[cur].tag);
-        cur = dom.nodes[cur].parent?;
-    }
-    tags.reverse();
-    Some(tags.join(">"))
 }
 
 /// Story links placed alike in the same-tag children of one parent: for
@@ -75,7 +58,7 @@ fn sibling_stories<'a, 'c>(
                     .in_range(s, dom.nodes[s].end)
                     .iter()
                     .take(MAX_CARD_LINKS)
-                    .find(|l| l.is_headline() && rel_path(dom, s, l.node).as_deref() == Some(path));
+                    .find(|l| l.is_headline() && dom.tag_path(s, l.node).as_deref() == Some(path));
                 if let Some(l) = placed {
                     match &first {
                         None => first = Some(l.key.clone()),
@@ -101,7 +84,7 @@ pub(crate) fn card_facts<'a>(
         Some(p) => (
             links.all[p].urlq,
             Some(links.all[p].key.as_str()),
-            rel_path(dom, card, links.all[p].node),
+            dom.tag_path(card, links.all[p].node),
         ),
         None => (0.0, None, None),
     };
@@ -112,7 +95,7 @@ pub(crate) fn card_facts<'a>(
             .in_range(card, end)
             .iter()
             .take(MAX_CARD_LINKS)
-            .filter(|l| l.is_headline() && rel_path(dom, card, l.node).as_ref() == Some(path))
+            .filter(|l| l.is_headline() && dom.tag_path(card, l.node).as_ref() == Some(path))
             .map(|l| l.key.clone())
             .collect(),
         _ => BTreeSet::new(),
@@ -155,6 +138,7 @@ pub(crate) fn score_group(
     dom: &Dom<'_>,
     links: &Links,
     titles: &Titles,
+    kinds: &Kinds,
     cards: &[usize],
     rich: bool,
 ) -> Option<GroupScore> {
@@ -224,6 +208,9 @@ pub(crate) fn score_group(
         * 2
         > n;
     let article_bonus = if article_like { 1.1 } else { 1.0 };
+    // Cards of several shapes (lead stories, grid teasers, a compact list) are
+    // several lists; each kind is a candidate of its own.
+    let purity = kinds::purity(dom, links, titles, kinds, cards);
 
     let mut score = (1.0 + distinct as f64).ln()
         * link_share.powf(1.5)
@@ -234,7 +221,8 @@ pub(crate) fn score_group(
         * (0.8 + 0.2 * consistency)
         * ctx
         * article_bonus
-        * (0.85 + 0.15 * maximal);
+        * (0.85 + 0.15 * maximal)
+        * purity;
 
     let mut reasons = Vec::new();
     if rich {
@@ -290,6 +278,12 @@ pub(crate) fn score_group(
             reasons.push(format!(
                 "cards hold {} story links but yield {distinct}",
                 all_headline.len()
+            ));
+        }
+        if purity < 0.9 {
+            reasons.push(format!(
+                "cards of mixed shapes ({:.0}% of one kind)",
+                purity * 100.0
             ));
         }
         if let Some(r) = region_reason(dom, cards) {
@@ -450,6 +444,7 @@ mod tests {
             &dom,
             &links,
             &Titles::new(&dom),
+            &Kinds::new(&dom),
             &cards_of(&dom, "li", "it"),
             true,
         )
@@ -458,6 +453,7 @@ mod tests {
             &dom,
             &links,
             &Titles::new(&dom),
+            &Kinds::new(&dom),
             &cards_of(&dom, "li", "story"),
             true,
         )
@@ -486,6 +482,7 @@ mod tests {
                 &dom,
                 &links,
                 &Titles::new(&dom),
+                &Kinds::new(&dom),
                 &cards_of(&dom, "div", "c"),
                 false
             )
