@@ -242,8 +242,12 @@ pub async fn preview(config_path: &Path, args: &PreviewArgs) -> anyhow::Result<u
             url: &page_url,
             fetched_at: page.fetched_at,
         };
+        // Detection's unsure guess is not published, but preview shows it.
         let extraction =
-            extract::extract_document(&feed, &doc, &info, remembered.as_ref(), &budget)?;
+            match extract::extract_document(&feed, &doc, &info, remembered.as_ref(), &budget) {
+                Err(extract::ExtractError::Unsure { guess, .. }) => *guess,
+                other => other?,
+            };
         anyhow::Ok((extraction, page_url))
     })
     .await??;

@@ -8,6 +8,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::extract::Extraction;
+use crate::extract::detect::CONFIDENCE_FLOOR;
+use crate::extract::page_feeds;
 use crate::item::{Item, Summary};
 
 /// How `preview` shows the items.
@@ -22,6 +24,16 @@ pub enum Form {
 /// The items as text, at most `limit` of them.
 pub fn text(extraction: &Extraction, form: Form, limit: usize) -> String {
     let mut out = String::new();
+    if !extraction.page_feeds.is_empty() {
+        let _ = writeln!(out, "{}", page_feeds::describe(&extraction.page_feeds));
+    }
+    if extraction.unsure {
+        let _ = writeln!(
+            out,
+            "unsure: detection found no article list it trusts (confidence below {:.2}); this is its best guess, which a one-line feed does not publish. Check it, then set `items` (`scrapefeed suggest URL` prints an entry).\n",
+            CONFIDENCE_FLOOR
+        );
+    }
     let _ = writeln!(
         out,
         "{} item(s) from {} card(s) — cards: {}{}",
@@ -120,6 +132,10 @@ fn wrap(out: &mut String, label: &str, text: &str) {
 pub struct Report<'a> {
     /// The URL the page's links were resolved against.
     pub url: &'a str,
+    /// The feeds the page declares itself (it may not need scrapefeed).
+    pub page_feeds: Vec<PageFeedReport<'a>>,
+    /// The cards are detection's unsure guess: a one-line feed does not publish them.
+    pub unsure: bool,
     pub cards: usize,
     pub cards_from: &'a str,
     pub skipped: usize,
@@ -127,6 +143,14 @@ pub struct Report<'a> {
     pub duplicates: usize,
     pub unparsed_dates: &'a [String],
     pub items: Vec<ItemReport<'a>>,
+}
+
+/// One feed the page declares, in `--json`.
+#[derive(Debug, Serialize)]
+pub struct PageFeedReport<'a> {
+    pub format: &'a str,
+    pub url: &'a str,
+    pub title: Option<&'a str>,
 }
 
 /// One item in `--json`.
@@ -148,6 +172,16 @@ pub struct ItemReport<'a> {
 pub fn report<'a>(extraction: &'a Extraction, url: &'a str) -> Report<'a> {
     Report {
         url,
+        page_feeds: extraction
+            .page_feeds
+            .iter()
+            .map(|f| PageFeedReport {
+                format: f.format,
+                url: f.url.as_str(),
+                title: f.title.as_deref(),
+            })
+            .collect(),
+        unsure: extraction.unsure,
         cards: extraction.cards,
         cards_from: &extraction.card_source,
         skipped: extraction.skipped,

@@ -494,6 +494,7 @@ pub fn explain_no_cards(
         error,
         ExtractError::NoCards { .. }
             | ExtractError::NothingDetected { .. }
+            | ExtractError::Unsure { .. }
             | ExtractError::NoItems { .. }
     );
     match blocked::classify(html).filter(|_| no_cards) {

@@ -14,7 +14,7 @@ use crate::config::Feed;
 use crate::extract::budget::Budget;
 use crate::extract::date::DateContext;
 use crate::extract::detect::{self, Candidate, Declared, DetectedFields};
-use crate::extract::{self, PageInfo};
+use crate::extract::{self, PageInfo, page_feeds};
 
 /// How many items the preview shows.
 const PREVIEW: usize = 5;
@@ -22,6 +22,10 @@ const PREVIEW: usize = 5;
 /// The whole `suggest` report for a parsed page.
 pub fn report(doc: &Html, page_url: &Url, fetched_at: DateTime<Utc>, budget: &Budget) -> String {
     let mut out = String::new();
+    let own_feeds = page_feeds::declared(doc, &extract::base_url(doc, page_url));
+    if !own_feeds.is_empty() {
+        let _ = writeln!(out, "{}", page_feeds::describe(&own_feeds));
+    }
     let detection = detect::detect(doc, page_url, dates(fetched_at));
     if let Some(Declared { source, items }) = &detection.declared {
         let _ = writeln!(
@@ -51,8 +55,8 @@ pub fn report(doc: &Html, page_url: &Url, fetched_at: DateTime<Utc>, budget: &Bu
         best.cards,
         best.score,
         best.confidence,
-        if best.confidence < 0.5 {
-            " — unsure: check the preview and the other candidates"
+        if best.confidence < detect::CONFIDENCE_FLOOR {
+            " — unsure: a one-line feed does not publish this guess; check the preview and the other candidates, and paste the entry only if it is right"
         } else {
             ""
         }
@@ -127,6 +131,7 @@ pub fn entry_yaml(page_url: &Url, candidate: &Candidate) -> String {
     let _ = writeln!(out, "    items: {}", quote(&candidate.items));
     let DetectedFields {
         title,
+        title_skip,
         link,
         date,
         summary,
@@ -144,8 +149,19 @@ pub fn entry_yaml(page_url: &Url, candidate: &Candidate) -> String {
     if fields.iter().any(|(_, v)| v.is_some()) {
         let _ = writeln!(out, "    fields:");
         for (name, value) in fields {
-            if let Some(value) = value {
-                let _ = writeln!(out, "      {name}: {}", quote(value));
+            match (value, title_skip) {
+                (Some(value), Some(skip)) if name == "title" => {
+                    let _ = writeln!(
+                        out,
+                        "      {name}: {{ select: {}, skip: {} }}",
+                        quote(value),
+                        quote(skip)
+                    );
+                }
+                (Some(value), _) => {
+                    let _ = writeln!(out, "      {name}: {}", quote(value));
+                }
+                (None, _) => {}
             }
         }
     }

@@ -17,8 +17,12 @@ mod conditional;
 mod crash;
 #[path = "cli/daemon.rs"]
 mod daemon;
+#[path = "cli/detection_floor.rs"]
+mod detection_floor;
 #[path = "cli/detection_memory.rs"]
 mod detection_memory;
+#[path = "cli/detection_shapes.rs"]
+mod detection_shapes;
 #[path = "cli/error_items.rs"]
 mod error_items;
 #[path = "cli/faults.rs"]

@@ -82,6 +82,7 @@ impl PartialEq for FieldRule {
             regex,
             replace,
             template,
+            skip,
         } = self;
         *source == other.source
             && *scope == other.scope
@@ -91,6 +92,7 @@ impl PartialEq for FieldRule {
             && replace.as_ref().map(|(r, with)| (r.as_str(), with))
                 == other.replace.as_ref().map(|(r, with)| (r.as_str(), with))
             && *template == other.template
+            && *skip == other.skip
     }
 }
 

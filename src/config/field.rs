@@ -5,7 +5,8 @@
 //! `"+ span.age"` (inside the card's next sibling, for layouts such as Hacker News
 //! that put an item's metadata in the following row), and `"img@data-src|src"` (the
 //! first attribute present). The structured form adds `html`, `from` (`card`, `next`,
-//! `previous`, `parent`, or `closest <selector>`), `regex`, `replace` and `template`.
+//! `previous`, `parent`, or `closest <selector>`), `regex`, `replace`, `template` and
+//! `skip` (elements whose text is left out, such as a kicker inside a headline).
 
 use regex::Regex;
 use scraper::Selector;
@@ -48,6 +49,9 @@ pub struct FieldRule {
     pub replace: Option<(Regex, String)>,
     /// Combine fields: `"{title} — {author}"`; `{value}` is this field's own value.
     pub template: Option<String>,
+    /// Elements inside the selected one whose text is not part of the value (a
+    /// kicker before the headline, a "New" badge).
+    pub skip: Option<Selector>,
 }
 
 /// Why a field rule is rejected, and where: `at` is the sub-key at fault (`select:`,
@@ -100,6 +104,7 @@ fn compile_short(text: &str) -> Result<FieldRule, String> {
         regex: None,
         replace: None,
         template: None,
+        skip: None,
     })
 }
 
@@ -144,6 +149,21 @@ fn compile_full(full: &RawFieldFull, name: &str) -> Result<FieldRule, RuleError>
     if let Some(template) = &full.template {
         check_template(&template.value, name).map_err(at(template))?;
     }
+    let skip = match &full.skip {
+        Some(skip) if matches!(read, Read::Attr(_)) => {
+            return Err(at(skip)(
+                "`skip` leaves elements out of the text, so it cannot be combined with `attr`"
+                    .into(),
+            ));
+        }
+        Some(skip) => compile_selector(&skip.value)
+            .map_err(at(skip))?
+            .map(Some)
+            .ok_or_else(|| {
+                at(skip)("`skip` needs a selector (the elements to leave out)".into())
+            })?,
+        None => None,
+    };
     Ok(FieldRule {
         source: full
             .select
@@ -161,6 +181,7 @@ fn compile_full(full: &RawFieldFull, name: &str) -> Result<FieldRule, RuleError>
             )
         }),
         template: full.template.as_ref().map(|t| t.value.clone()),
+        skip,
     })
 }
 

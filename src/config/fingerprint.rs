@@ -85,7 +85,7 @@ fn rule(digest: Digest, name: &str, field: &RawField) -> Digest {
                     r.value.with.as_ref().map_or("", |w| w.value.as_str()),
                 )
             });
-            digest
+            let digest = digest
                 .field("select", text(&full.select))
                 .field("from", text(&full.from))
                 .field("attr", text(&full.attr))
@@ -96,7 +96,12 @@ fn rule(digest: Digest, name: &str, field: &RawField) -> Digest {
                 )
                 .field("replace.pattern", pattern)
                 .field("replace.with", with)
-                .field("template", text(&full.template))
+                .field("template", text(&full.template));
+            // Only when given, so fingerprints from before `skip` existed hold.
+            match &full.skip {
+                Some(skip) => digest.field("skip", &skip.value),
+                None => digest,
+            }
         }
     }
 }

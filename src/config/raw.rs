@@ -215,6 +215,7 @@ pub struct RawFieldFull {
     pub regex: Option<Spanned<value::Pattern>>,
     pub replace: Option<Spanned<RawReplace>>,
     pub template: Option<Text>,
+    pub skip: Option<Text>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

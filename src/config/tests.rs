@@ -370,6 +370,13 @@ fn what_check_accepts_run_can_do() {
     assert!(
         field("summary: {select: p, template: \"{titel}\"}").contains("did you mean `{title}`")
     );
+    assert!(
+        field("title: {select: a, attr: title, skip: span}").contains(
+            "`skip` leaves elements out of the text, so it cannot be combined with `attr`"
+        )
+    );
+    assert!(field("title: {select: h2, skip: \"span[\"}").contains("invalid CSS selector `span[`"));
+    assert!(field("title: {select: h2, skip: \":scope\"}").contains("`skip` needs a selector"));
     let url = |url: &str| errors(&format!("feeds:\n  a: {url}\n")).join("\n");
     assert!(url("file://page.html").contains("a file URL has three slashes"));
     assert!(

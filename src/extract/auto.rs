@@ -38,6 +38,12 @@ impl Choice {
         serde_json::to_string(self).expect("a choice serialises")
     }
 
+    /// A card group detected below [`detect::CONFIDENCE_FLOOR`]: a guess, not
+    /// published.
+    pub fn unsure(&self) -> bool {
+        matches!(self, Choice::Cards { confidence, .. } if *confidence < detect::CONFIDENCE_FLOOR)
+    }
+
     /// A short description for summaries and `preview`.
     pub fn describe(&self) -> String {
         match self {
@@ -70,7 +76,8 @@ pub enum Found<'a> {
 }
 
 /// Uses the remembered choice while it holds, else detects (reading dates as
-/// `dates` says).
+/// `dates` says). A remembered choice below the confidence floor (stored before
+/// the floor existed) is detected afresh.
 pub fn find<'a>(
     doc: &'a Html,
     page_url: &Url,
@@ -83,6 +90,7 @@ pub fn find<'a>(
         cards: chosen_with,
         confidence,
     }) = remembered
+        && *confidence >= detect::CONFIDENCE_FLOOR
         && let Some(selector) = card_selector(items)
     {
         let cards: Vec<_> = doc.select(&selector.selector).collect();
@@ -140,9 +148,13 @@ fn cards_of(doc: &Html, candidate: Candidate) -> Option<Found<'_>> {
 /// a feed with them extracts exactly what the one-line feed does.
 pub fn compile_fields(detected: &DetectedFields) -> Fields {
     let rule = |text: &Option<String>| text.as_deref().and_then(|t| FieldRule::parse(t).ok());
+    let skip = detected
+        .title_skip
+        .as_deref()
+        .and_then(|s| scraper::Selector::parse(s).ok());
     Fields {
         id: None,
-        title: rule(&detected.title),
+        title: rule(&detected.title).map(|title| FieldRule { skip, ..title }),
         link: rule(&detected.link),
         date: rule(&detected.date),
         summary: rule(&detected.summary),

@@ -64,12 +64,26 @@ pub fn element_text(el: ElementRef<'_>) -> String {
     text::clean(&raw)
 }
 
+/// Most elements a rule's `skip` leaves out of one value.
+const SKIP_MAX: usize = 64;
+
+/// The elements of `el` a rule's `skip` leaves out of its text.
+fn skipped(el: ElementRef<'_>, rule: &FieldRule) -> Vec<ego_tree::NodeId> {
+    rule.skip.as_ref().map_or_else(Vec::new, |skip| {
+        el.select(skip).take(SKIP_MAX).map(|e| e.id()).collect()
+    })
+}
+
 /// Reads a plain-text field (text or attribute; `html: true` reads the text),
 /// post-processed.
 pub fn read_string(card: ElementRef<'_>, rule: &FieldRule) -> Option<String> {
     let el = select(card, rule)?;
     let value = match &rule.read {
-        Read::Text | Read::Html => element_text(el),
+        Read::Text | Read::Html => {
+            let mut raw = String::new();
+            text::visible_text_skipping(el, &skipped(el, rule), &mut raw, READ_MAX);
+            text::clean(&raw)
+        }
         Read::Attr(names) => attribute(el, names)?,
     };
     post_process(value, rule)
@@ -79,14 +93,15 @@ pub fn read_string(card: ElementRef<'_>, rule: &FieldRule) -> Option<String> {
 /// "Read more" link; post-processed. The markup is sanitized later (`summary`).
 pub fn read_summary(card: ElementRef<'_>, rule: &FieldRule) -> Option<String> {
     let el = select(card, rule)?;
-    let more = summary::read_more_link(el);
+    let mut skip = skipped(el, rule);
+    skip.extend(summary::read_more_link(el));
     let value = match &rule.read {
         Read::Text => {
             let mut raw = String::new();
-            text::visible_text_skipping(el, more, &mut raw, READ_MAX);
+            text::visible_text_skipping(el, &skip, &mut raw, READ_MAX);
             text::clean(&raw)
         }
-        Read::Html => summary::markup(el, text::SUMMARY_MAX, more),
+        Read::Html => summary::markup(el, text::SUMMARY_MAX, &skip),
         Read::Attr(names) => attribute(el, names)?,
     };
     post_process(value, rule)

@@ -14,6 +14,7 @@ pub mod card;
 pub mod date;
 pub mod detect;
 pub mod image;
+pub mod page_feeds;
 pub mod parse;
 pub mod summary;
 pub mod text;
@@ -44,9 +45,22 @@ pub enum ExtractError {
         selector: String,
     },
     #[error(
-        "feed `{feed}`: could not find article cards on {url} automatically; set `items` (see `scrapefeed suggest {url}`)"
+        "feed `{feed}`: no article list found on {url}; try `scrapefeed suggest {url}` and set `items`"
     )]
     NothingDetected { feed: String, url: String },
+    /// Detection's best guess is below the confidence floor; `guess` is what it
+    /// would give (`preview` shows it, a feed does not publish it).
+    #[error(
+        "feed `{feed}`: no article list found on {url} (the best guess, {} card(s) of `{selector}`, has confidence {confidence:.2}); try `scrapefeed suggest {url}` and set `items`",
+        guess.cards
+    )]
+    Unsure {
+        feed: String,
+        url: String,
+        selector: String,
+        confidence: f64,
+        guess: Box<Extraction>,
+    },
     #[error(
         "feed `{feed}`: {cards} cards matched on {url} but none had both a title and a link ({why})"
     )]
@@ -103,6 +117,11 @@ pub struct Extraction {
     pub choice: Option<Choice>,
     /// Elements the page nests deeper than `parse::MAX_DEPTH`, left out.
     pub too_deep: usize,
+    /// The feeds the page declares itself (`<link rel="alternate">`).
+    pub page_feeds: Vec<page_feeds::PageFeed>,
+    /// The cards are detection's guess below its confidence floor: shown by
+    /// `preview`, never published.
+    pub unsure: bool,
 }
 
 /// Everything extraction needs to know about the page besides its HTML.
@@ -204,6 +223,7 @@ pub fn extract_document(
         language: page_language(doc),
         card_source,
         choice,
+        page_feeds: page_feeds::declared(doc, &base),
         ..Extraction::default()
     };
     let ctx = dates;
@@ -250,6 +270,19 @@ pub fn extract_document(
         } else {
             out.filtered += 1;
         }
+    }
+    if let Some(Choice::Cards {
+        items, confidence, ..
+    }) = out.choice.clone().filter(Choice::unsure)
+    {
+        out.unsure = true;
+        return Err(ExtractError::Unsure {
+            feed: feed.slug.clone(),
+            url: page.url.to_string(),
+            selector: items,
+            confidence,
+            guess: Box::new(out),
+        });
     }
     if out.items.is_empty() && out.filtered == 0 {
         let why = if missing_title == out.skipped {

@@ -37,7 +37,7 @@ pub fn summary(
         if text::clean(&visible).is_empty() {
             return None;
         }
-        Some(Summary::Html(markup(root, max_chars, None)))
+        Some(Summary::Html(markup(root, max_chars, &[])))
     } else {
         let clean = text::clean(raw);
         (!clean.is_empty()).then(|| Summary::Text(text::truncate(&clean, max_chars)))
@@ -70,7 +70,7 @@ const TABLE_PARTS: &[&str] = &[
 /// open at the cut closed. Comments, [`text::NOT_CONTENT`] elements, `skip` and empty
 /// elements that show nothing (`<i></i>`) are
 /// left out.
-pub fn markup(root: ElementRef<'_>, max_chars: usize, skip: Option<NodeId>) -> String {
+pub fn markup(root: ElementRef<'_>, max_chars: usize, skip: &[NodeId]) -> String {
     let mut out = String::new();
     let mut budget = max_chars;
     let mut open: Vec<&str> = Vec::new();
@@ -101,7 +101,9 @@ pub fn markup(root: ElementRef<'_>, max_chars: usize, skip: Option<NodeId>) -> S
                     let shows_nothing = !node.has_children()
                         && !VOID.contains(&name)
                         && !TABLE_PARTS.contains(&name);
-                    if Some(node.id()) == skip || text::NOT_CONTENT.contains(&name) || shows_nothing
+                    if skip.contains(&node.id())
+                        || text::NOT_CONTENT.contains(&name)
+                        || shows_nothing
                     {
                         skipping = Some(node.id());
                         continue;
@@ -211,7 +213,7 @@ mod tests {
 
     fn html_summary(html: &str, max: usize) -> String {
         let fragment = parse::parse_fragment(html);
-        markup(fragment.root_element(), max, None)
+        markup(fragment.root_element(), max, &[])
     }
 
     #[test]

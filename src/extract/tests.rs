@@ -226,3 +226,39 @@ fn page_title_and_language() {
     assert_eq!(out.page_title.as_deref(), Some("Wirtschaft | Example"));
     assert_eq!(out.language.as_deref(), Some("de-DE"));
 }
+
+#[test]
+fn skip_leaves_every_matching_element_out_of_the_text() {
+    let page = r#"<article><h2><a href="/a"><span class="kicker">Exklusiv</span> Totalschaden am Kanzlerjet <em class="badge">Neu</em></a></h2>
+        <p class="dek"><span class="badge">Plus</span> Was bisher bekannt ist.</p></article>"#;
+    let out = run(
+        "    items: article\n    fields:\n      title: {select: h2, skip: \"span.kicker, .badge\"}\n      summary: {select: p.dek, skip: .badge}\n",
+        page,
+    )
+    .unwrap();
+    assert_eq!(titles(&out), ["Totalschaden am Kanzlerjet"]);
+    assert_eq!(
+        out.items[0].summary,
+        Some(crate::item::Summary::Text("Was bisher bekannt ist.".into()))
+    );
+}
+
+#[test]
+fn an_unsure_detection_is_an_error_that_carries_its_guess() {
+    let links: String = (0..30)
+        .map(|k| format!(r#"<li><a href="/topic-{k}/">Topic number {k} of the region</a></li>"#))
+        .collect();
+    let page = format!(
+        r#"<main><h1>About us</h1><p>We write about the harbour.</p></main><footer><ul class="links">{links}</ul></footer>"#
+    );
+    match run("", &page) {
+        Err(ExtractError::Unsure {
+            confidence, guess, ..
+        }) => {
+            assert!(confidence < detect::CONFIDENCE_FLOOR, "{confidence}");
+            assert!(guess.unsure);
+            assert_eq!(guess.items.len(), 30);
+        }
+        other => panic!("{:?}", other.map(|o| o.card_source)),
+    }
+}

@@ -116,13 +116,13 @@ pub const NOT_CONTENT: &[&str] = &[
 /// text is followed by a space (as is a `<br>`), so words in separate elements stay
 /// apart; `clean` collapses the spaces.
 pub fn visible_text(root: scraper::ElementRef<'_>, out: &mut String, max_bytes: usize) {
-    visible_text_skipping(root, None, out, max_bytes);
+    visible_text_skipping(root, &[], out, max_bytes);
 }
 
-/// [`visible_text`], leaving out the subtree of `skip`.
+/// [`visible_text`], leaving out the subtrees of `skip`.
 pub fn visible_text_skipping(
     root: scraper::ElementRef<'_>,
-    skip: Option<ego_tree::NodeId>,
+    skip: &[ego_tree::NodeId],
     out: &mut String,
     max_bytes: usize,
 ) {
@@ -148,7 +148,7 @@ pub fn visible_text_skipping(
                         out.push(' ');
                     }
                     Node::Element(el) => {
-                        if Some(node.id()) == skip || NOT_CONTENT.contains(&el.name()) {
+                        if skip.contains(&node.id()) || NOT_CONTENT.contains(&el.name()) {
                             skipping = Some(node.id());
                         } else if el.name() == "br" {
                             out.push(' ');

@@ -335,6 +335,66 @@ pub(crate) fn meta_sibling(
     if has_headline { None } else { Some(s) }
 }
 
+/// Names of a label shown before a headline (kicker, overline, topic, section flag).
+const KICKER_TOKENS: &[&str] = &[
+    "kicker",
+    "overline",
+    "eyebrow",
+    "topline",
+    "dachzeile",
+    "roofline",
+    "supertitle",
+    "pretitle",
+    "overhead",
+    "label",
+    "flag",
+    "tag",
+    "category",
+    "rubric",
+    "topic",
+    "section",
+    "subject",
+    "marker",
+];
+/// A kicker is a few words; the headline after it is longer.
+const KICKER_MAX_WORDS: f64 = 6.0;
+const KICKER_MAX_CHARS: usize = 60;
+/// Elements at the start of a title looked at for a kicker.
+const KICKER_LOOK: usize = 8;
+
+/// The kicker at the start of the title element `title`: a short element before
+/// the headline that is named as a label (`span.kicker`, `.overline`) or is the
+/// first of two sibling elements, the second holding the rest of the title
+/// (`<span>Politics</span><span>Council approves…</span>`). The headline must
+/// remain, and be longer than the kicker.
+pub(crate) fn kicker_in(dom: &Dom<'_>, title: usize) -> Option<usize> {
+    let whole = dom.short_text(title, 2048)?;
+    for i in (title + 1..dom.nodes[title].end).take(KICKER_LOOK) {
+        let text = dom.text(i);
+        if text.is_empty() || text == whole {
+            continue;
+        }
+        let rest = whole.strip_prefix(text.as_str())?;
+        let rest = rest.trim_start_matches(|c: char| {
+            c.is_whitespace() || matches!(c, ':' | '|' | '-' | '–' | '—' | '•' | '·' | '/')
+        });
+        let (words, rest_words) = (word_count(&text), word_count(rest));
+        let short = words <= KICKER_MAX_WORDS
+            && text.chars().count() <= KICKER_MAX_CHARS
+            && rest_words >= 2.0
+            && rest.chars().count() > text.chars().count();
+        if !short {
+            return None;
+        }
+        let named = has_token(dom, i, KICKER_TOKENS) && !has_token(dom, i, TITLE_TOKENS);
+        let first_of_two = dom
+            .next_sibling(i)
+            .is_some_and(|s| dom.text(s) == rest && dom.nodes[i].tag == dom.nodes[s].tag);
+        return (named || first_of_two).then_some(i);
+    }
+    None
+}
+
 /// What the card's title is and where it lives.
 pub(crate) struct TitleInfo {
     pub heading: Option<usize>,
@@ -441,6 +501,33 @@ mod tests {
             title_info(&dom, &links, card).text,
             "The real headline of this card"
         );
+    }
+
+    #[test]
+    fn kickers_before_headlines() {
+        let (doc, url) = setup(
+            "<h2 id='named'><a href='/a'><span class='teaser__kicker'>Nach Beinahe-Crash</span> Totalschaden am Kanzlerjet</a></h2>\
+             <h3 id='pair'><span>Politics</span><span>Council approves a new budget for parks</span></h3>\
+             <h3 id='emphasis'><strong>Breaking:</strong> the council approves a new budget</h3>\
+             <h3 id='long'><span class='label'>A label far too long to be a kicker of this</span> Short one</h3>\
+             <h3 id='whole'><span class='kicker'>Only a kicker here</span></h3>",
+        );
+        let dom = Dom::for_tests(&doc, &url);
+        let by_id = |id: &str| {
+            (0..dom.nodes.len())
+                .find(|&i| dom.nodes[i].el.value().id() == Some(id))
+                .unwrap()
+        };
+        let kicker = |id: &str| kicker_in(&dom, by_id(id)).map(|k| dom.text(k));
+        assert_eq!(kicker("named").as_deref(), Some("Nach Beinahe-Crash"));
+        assert_eq!(kicker("pair").as_deref(), Some("Politics"));
+        assert_eq!(
+            kicker("emphasis"),
+            None,
+            "a word in bold is part of the headline"
+        );
+        assert_eq!(kicker("long"), None, "the headline must be the longer part");
+        assert_eq!(kicker("whole"), None, "a headline must remain");
     }
 
     #[test]

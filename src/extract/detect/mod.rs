@@ -43,6 +43,10 @@ use links::Links;
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct DetectedFields {
     pub title: Option<String>,
+    /// Inside the title, the elements left out of it (a kicker before the
+    /// headline): the title rule's `skip`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_skip: Option<String>,
     pub link: Option<String>,
     pub date: Option<String>,
     pub summary: Option<String>,
@@ -97,6 +101,13 @@ pub struct Detection {
     /// Card candidates from the page's structure, best first (may be empty).
     pub candidates: Vec<Candidate>,
 }
+
+/// Below this confidence, a detected card group is only a guess: a one-line feed
+/// does not publish it (it fails with "no article list found", keeping its last
+/// good files) and `suggest` and `preview` mark it unsure. Article lists on real
+/// pages score 0.7 and more; a footer or a menu picked for lack of anything
+/// better scores near 0.
+pub const CONFIDENCE_FLOOR: f64 = 0.4;
 
 /// Most candidates kept.
 const MAX_CANDIDATES: usize = 8;

@@ -11,15 +11,17 @@
 //! feed with these rules extracts: there is no second extractor.
 
 use chrono::{DateTime, Utc};
+use scraper::Selector;
 use url::Url;
 
 use super::DetectedFields;
 use super::dom::Dom;
 use super::fields::{
-    TitleInfo, Titles, find_author, find_date, find_image, find_summary, is_heading, meta_sibling,
+    TitleInfo, Titles, find_author, find_date, find_image, find_summary, is_heading, kicker_in,
+    meta_sibling,
 };
 use super::links::Links;
-use super::selector::relative_selector;
+use super::selector::{relative_selector, stable_classes};
 use crate::config::FieldRule;
 use crate::extract::{card, image};
 
@@ -84,12 +86,20 @@ pub(crate) fn detect_fields(
             }
         })
         .collect();
-    let wanted: Vec<Option<Value>> = title_targets
+    // A kicker before the headline is left out of the title (`skip`).
+    let kickers: Vec<Option<usize>> = title_targets
         .iter()
-        .map(|t| t.map(|t| Value::Text(dom.text(t))))
+        .map(|t| t.and_then(|t| kicker_in(dom, t)))
         .collect();
     let proposal = field_selector(dom, cards, &title_targets, &[], None);
-    let title = checker.choose(Field::Title, proposal, &wanted);
+    let (title, title_skip) = match kicker_rule(dom, &checker, &title_targets, &kickers, &proposal)
+    {
+        Some((select, skip)) => (Some(select), Some(skip)),
+        None => {
+            let wanted = texts(dom, &title_targets);
+            (checker.choose(Field::Title, proposal, &wanted), None)
+        }
+    };
 
     // link
     let link_targets: Vec<Option<usize>> = infos
@@ -172,12 +182,85 @@ pub(crate) fn detect_fields(
 
     DetectedFields {
         title,
+        title_skip,
         link,
         date,
         summary,
         author,
         image,
     }
+}
+
+/// Cards of a group that must show a kicker before the title rule leaves kickers
+/// out (a share of the titled cards).
+const KICKER_SHARE: f64 = 0.3;
+
+/// The title rule (`select`, `skip`) that leaves the kickers out, when enough
+/// titles have one and a `skip` selector gives the headlines on every card at
+/// least as well as any other rule.
+fn kicker_rule(
+    dom: &Dom<'_>,
+    checker: &Checker<'_, '_>,
+    targets: &[Option<usize>],
+    kickers: &[Option<usize>],
+    proposal: &Option<String>,
+) -> Option<(String, String)> {
+    let titled = targets.iter().flatten().count();
+    let with_kicker = kickers.iter().flatten().count();
+    if with_kicker < 2 || (with_kicker as f64) < KICKER_SHARE * titled as f64 {
+        return None;
+    }
+    let select = proposal.clone()?;
+    let wanted: Vec<Option<Value>> = targets
+        .iter()
+        .zip(kickers)
+        .map(|(t, k)| {
+            let t = (*t)?;
+            let whole = dom.text(t);
+            Some(Value::Text(match k {
+                Some(k) => {
+                    let kicker = dom.text(*k);
+                    whole
+                        .strip_prefix(kicker.as_str())
+                        .unwrap_or(&whole)
+                        .to_owned()
+                }
+                None => whole,
+            }))
+        })
+        .collect();
+    // Selectors for the kickers: a class they share (preferred), else their place.
+    let mut skips: Vec<(u8, String)> = Vec::new();
+    for &k in kickers.iter().flatten() {
+        let tag = dom.nodes[k].tag;
+        for class in stable_classes(dom, k) {
+            skips.push((0, format!("{tag}.{class}")));
+        }
+        skips.push((1, format!("{tag}:first-child")));
+    }
+    skips.sort();
+    skips.dedup();
+    let want = wanted.iter().flatten().count() as f64;
+    let plain = FieldRule::parse(&select).ok()?;
+    let without = checker.agreement(Field::Title, Some(&plain), &wanted);
+    let by_default = checker.agreement(Field::Title, None, &wanted);
+    let mut best: Option<(f64, String)> = None;
+    for (_, skip) in skips {
+        let Ok(selector) = Selector::parse(&skip) else {
+            continue;
+        };
+        let rule = FieldRule {
+            skip: Some(selector),
+            ..plain.clone()
+        };
+        let score = checker.agreement(Field::Title, Some(&rule), &wanted);
+        // Strictly better only: of equals, the first (a class before a place).
+        if best.as_ref().is_none_or(|(b, _)| score > *b) {
+            best = Some((score, skip));
+        }
+    }
+    best.filter(|(score, _)| *score >= MIN_AGREEMENT * want && *score > without.max(by_default))
+        .map(|(_, skip)| (select, skip))
 }
 
 fn texts(dom: &Dom<'_>, targets: &[Option<usize>]) -> Vec<Option<Value>> {
