@@ -18,9 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use scraper::Html;
 
 use super::dom::Dom;
-use super::fields::Titles;
 use super::headline::headline_score;
-use super::kinds::{self, Kinds};
 use super::links::{Link, Links};
 use super::selector::{anchor_forms, run, simple_forms, stable_classes, tag_cost};
 
@@ -168,13 +166,7 @@ fn selectors_for(dom: &Dom<'_>, e: usize, keys: &mut BTreeMap<String, f64>) {
 }
 
 /// All candidate groups of the page, deduplicated by membership.
-pub(crate) fn candidate_groups(
-    doc: &Html,
-    dom: &Dom<'_>,
-    links: &Links,
-    titles: &Titles,
-    kinds: &Kinds,
-) -> Vec<Group> {
+pub(crate) fn candidate_groups(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Group> {
     let chains = seed_chains(dom, links);
     let mut support: BTreeMap<String, (usize, f64)> = BTreeMap::new();
     for chain in &chains {
@@ -214,9 +206,6 @@ pub(crate) fn candidate_groups(
         for (lifted, sel, cost) in lifted_groups(doc, dom, &members, &by_members) {
             offer(&mut by_members, lifted, sel, cost);
         }
-    }
-    for (members, sel, cost) in kinds::pure_groups(doc, dom, links, titles, kinds, &by_members) {
-        offer(&mut by_members, members, sel, cost);
     }
     by_members
         .into_iter()
@@ -427,7 +416,7 @@ mod tests {
         assert_eq!(chains.len(), 3);
         let top = *chains[0].last().unwrap();
         assert_eq!(dom.nodes[top].tag, "div");
-        let groups = candidate_groups(&doc, &dom, &links, &Titles::new(&dom), &Kinds::new(&dom));
+        let groups = candidate_groups(&doc, &dom, &links);
         assert!(
             groups
                 .iter()
@@ -446,7 +435,7 @@ mod tests {
         let url = Url::parse("https://e.com/").unwrap();
         let dom = Dom::for_tests(&doc, &url);
         let links = Links::new(&dom);
-        let groups = candidate_groups(&doc, &dom, &links, &Titles::new(&dom), &Kinds::new(&dom));
+        let groups = candidate_groups(&doc, &dom, &links);
         assert!(
             groups
                 .iter()

@@ -12,13 +12,13 @@
 //! group by its purity, so the page's real list wins.
 
 use std::cell::OnceCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use scraper::Html;
 
 use super::dom::Dom;
-use super::fields::Titles;
-use super::fields::find_image;
+use super::fields::{Titles, find_image};
+use super::groups::Group;
 use super::links::{Links, site_of};
 use super::refine;
 
@@ -142,18 +142,22 @@ fn fitting(dom: &Dom<'_>, links: &Links, titles: &Titles, cards: &[usize]) -> Ve
         .collect()
 }
 
-/// Groups of one kind of fitting card, carved out of the groups found so far; each
-/// with a selector matching exactly its cards and that selector's cost.
+/// Groups of one kind of fitting card, carved out of `groups` (the best-scored
+/// candidates: carving every group of a large page would cost more than all the
+/// rest of detection); each with a selector matching exactly its cards. Groups
+/// whose members `known` already holds are not offered again.
 pub(crate) fn pure_groups(
     doc: &Html,
     dom: &Dom<'_>,
     links: &Links,
     titles: &Titles,
     kinds: &Kinds,
-    groups: &BTreeMap<Vec<usize>, (f64, String)>,
-) -> Vec<(Vec<usize>, String, f64)> {
-    let mut out = Vec::new();
-    for (members, (cost, selector)) in groups {
+    groups: &[&Group],
+    known: &BTreeSet<Vec<usize>>,
+) -> Vec<Group> {
+    let mut out: Vec<Group> = Vec::new();
+    for group in groups {
+        let members = &group.members;
         let fits = fitting(dom, links, titles, members);
         let mut by_kind: BTreeMap<&Kind, Vec<usize>> = BTreeMap::new();
         for (&m, fit) in members.iter().zip(fits) {
@@ -162,11 +166,21 @@ pub(crate) fn pure_groups(
             }
         }
         for wanted in by_kind.into_values() {
-            if wanted.len() < 3 || wanted.len() == members.len() || groups.contains_key(&wanted) {
+            if wanted.len() < 3
+                || wanted.len() == members.len()
+                || known.contains(&wanted)
+                || out.iter().any(|g| g.members == wanted)
+            {
                 continue;
             }
-            if let Some((refined, extra)) = refine::subset(doc, dom, selector, members, &wanted) {
-                out.push((wanted, refined, cost + extra));
+            if let Some((selector, extra)) =
+                refine::subset(doc, dom, &group.selector, members, &wanted)
+            {
+                out.push(Group {
+                    selector,
+                    cost: group.cost + extra,
+                    members: wanted,
+                });
             }
         }
     }

@@ -171,21 +171,36 @@ struct Ranked {
 fn rank(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Ranked> {
     let titles = fields::Titles::new(dom);
     let kinds = kinds::Kinds::new(dom);
-    let groups = groups::candidate_groups(doc, dom, links, &titles, &kinds);
+    let mut groups = groups::candidate_groups(doc, dom, links);
 
-    // Quick pass over every group, then the full pass on the best few.
-    let mut quick: Vec<(f64, usize)> = groups
-        .iter()
-        .enumerate()
-        .filter_map(|(k, g)| {
-            score::score_group(dom, links, &titles, &kinds, &g.members, false).map(|s| (s.score, k))
-        })
-        .collect();
-    quick.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then(cmp_groups(&groups[a.1], &groups[b.1]))
-    });
-    quick.truncate(RICH_POOL);
+    // Quick pass over every group; the best few are split by card kind (the
+    // pieces join the pool); then the full pass on the best few.
+    let quick_score = |groups: &[groups::Group], from: usize| -> Vec<(f64, usize)> {
+        groups[from..]
+            .iter()
+            .enumerate()
+            .filter_map(|(k, g)| {
+                score::score_group(dom, links, &titles, &kinds, &g.members, false)
+                    .map(|s| (s.score, from + k))
+            })
+            .collect()
+    };
+    let best_first = |quick: &mut Vec<(f64, usize)>, groups: &[groups::Group]| {
+        quick.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then(cmp_groups(&groups[a.1], &groups[b.1]))
+        });
+        quick.truncate(RICH_POOL);
+    };
+    let mut quick = quick_score(&groups, 0);
+    best_first(&mut quick, &groups);
+    let known: BTreeSet<Vec<usize>> = groups.iter().map(|g| g.members.clone()).collect();
+    let best: Vec<&groups::Group> = quick.iter().map(|&(_, k)| &groups[k]).collect();
+    let carved = kinds::pure_groups(doc, dom, links, &titles, &kinds, &best, &known);
+    let from = groups.len();
+    groups.extend(carved);
+    quick.extend(quick_score(&groups, from));
+    best_first(&mut quick, &groups);
 
     let mut full: Vec<(usize, score::GroupScore)> = quick
         .iter()
