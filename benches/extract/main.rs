@@ -85,6 +85,14 @@ impl Workload {
         black_box(scraper::Html::parse_document(black_box(&self.text)));
     }
 
+    /// scrapefeed's bounded parse of the same text (depth and element limits, the
+    /// page's budget), without decoding or extraction: what the bounds cost.
+    fn bounded(&self) {
+        let budget = scrapefeed::extract::budget::Budget::page();
+        let parsed = scrapefeed::extract::parse::parse_document(black_box(&self.text), &budget);
+        black_box(parsed.map(|p| p.html).ok());
+    }
+
     /// What a refresh does with the body it fetched; the number of items.
     fn extract(&self) -> usize {
         let decoded =
@@ -168,8 +176,18 @@ fn median(mut values: Vec<u64>) -> u64 {
 /// the medians side by side.
 fn table(workloads: &[Workload]) {
     println!(
-        "\n{:<44} {:>7} {:>5} {:>8} {:>8} {:>7} {:>7} {:>9} {:>6}",
-        "workload", "KB", "items", "bare-ms", "extr-ms", "bareMB/s", "MB/s", "items/s", "ratio"
+        "\n{:<44} {:>7} {:>5} {:>8} {:>8} {:>8} {:>7} {:>7} {:>9} {:>6} {:>6}",
+        "workload",
+        "KB",
+        "items",
+        "bare-ms",
+        "bound-ms",
+        "extr-ms",
+        "bareMB/s",
+        "MB/s",
+        "items/s",
+        "bound",
+        "ratio"
     );
     let mut misses = 0;
     for w in workloads {
@@ -182,34 +200,38 @@ fn table(workloads: &[Workload]) {
             w.extract();
         });
         let reps = (250_000_000 / first.max(1)).clamp(5, 41) as usize;
-        let (mut bare, mut extract) = (Vec::new(), Vec::new());
+        let (mut bare, mut bounded, mut extract) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..reps {
             bare.push(time(&|| w.bare()));
+            bounded.push(time(&|| w.bounded()));
             extract.push(time(&|| {
                 w.extract();
             }));
         }
-        let (bare, extract) = (median(bare) as f64 / 1e9, median(extract) as f64 / 1e9);
+        let seconds = |v: Vec<u64>| median(v) as f64 / 1e9;
+        let (bare, bounded, extract) = (seconds(bare), seconds(bounded), seconds(extract));
         let ratio = extract / bare;
         let miss = ratio > TARGET || w.items == 0;
         misses += usize::from(miss);
         let mb = w.bytes.len() as f64 / 1e6;
         println!(
-            "{:<44} {:>7.0} {:>5} {:>8.2} {:>8.2} {:>7.0} {:>7.0} {:>9.0} {:>5.2}{}",
+            "{:<44} {:>7.0} {:>5} {:>8.2} {:>8.2} {:>8.2} {:>7.0} {:>7.0} {:>9.0} {:>5.2}  {:>5.2}{}",
             w.name,
             w.bytes.len() as f64 / 1024.0,
             w.items,
             bare * 1e3,
+            bounded * 1e3,
             extract * 1e3,
             mb / bare,
             mb / extract,
             w.items as f64 / extract,
+            bounded / bare,
             ratio,
             if miss { "!" } else { " " }
         );
     }
     println!(
-        "medians of interleaved runs, this thread's CPU time; ratio = extract / bare, target ≤ {TARGET}; '!' marks a miss ({misses} of {})",
+        "medians of interleaved runs, this thread's CPU time; bound = scrapefeed's bounded parse / bare; ratio = extract / bare, target ≤ {TARGET}; '!' marks a miss ({misses} of {})",
         workloads.len()
     );
 }
@@ -253,13 +275,14 @@ fn counted_run(work: &dyn Fn()) {
 /// In a child under callgrind: runs one workload's `bare` or `extract` once untimed (so
 /// lazily built statics are not counted), then once counted.
 fn run_one(workloads: &[Workload], which: &str) {
-    let (name, what) = which.rsplit_once(':').expect("NAME:bare|extract");
+    let (name, what) = which.rsplit_once(':').expect("NAME:bare|bounded|extract");
     let w = workloads
         .iter()
         .find(|w| w.name == name)
         .expect("known workload");
     let work: Box<dyn Fn()> = match what {
         "bare" => Box::new(|| w.bare()),
+        "bounded" => Box::new(|| w.bounded()),
         _ => Box::new(|| {
             w.extract();
         }),
@@ -301,13 +324,14 @@ fn instructions(name: &str, what: &str) -> Option<u64> {
 /// The ratio by instruction counts, which the load of a shared machine does not move.
 fn instruction_table(workloads: &[Workload]) {
     println!(
-        "\n{:<44} {:>7} {:>5} {:>12} {:>12} {:>6}",
-        "workload", "KB", "items", "bare-Minstr", "extr-Minstr", "ratio"
+        "\n{:<44} {:>7} {:>5} {:>12} {:>12} {:>12} {:>6} {:>6}",
+        "workload", "KB", "items", "bare-Minstr", "bound-Minstr", "extr-Minstr", "bound", "ratio"
     );
     let mut misses = 0;
     for w in workloads {
-        let (Some(bare), Some(extract)) = (
+        let (Some(bare), Some(bounded), Some(extract)) = (
             instructions(&w.name, "bare"),
+            instructions(&w.name, "bounded"),
             instructions(&w.name, "extract"),
         ) else {
             println!("valgrind is not available (apt-get install valgrind)");
@@ -317,18 +341,20 @@ fn instruction_table(workloads: &[Workload]) {
         let miss = ratio > TARGET || w.items == 0;
         misses += usize::from(miss);
         println!(
-            "{:<44} {:>7.0} {:>5} {:>12.1} {:>12.1} {:>5.2}{}",
+            "{:<44} {:>7.0} {:>5} {:>12.1} {:>12.1} {:>12.1} {:>5.2}  {:>5.2}{}",
             w.name,
             w.bytes.len() as f64 / 1024.0,
             w.items,
             bare as f64 / 1e6,
+            bounded as f64 / 1e6,
             extract as f64 / 1e6,
+            bounded as f64 / bare as f64,
             ratio,
             if miss { "!" } else { " " }
         );
     }
     println!(
-        "instructions counted by callgrind, one run each; ratio = extract / bare, target ≤ {TARGET}; '!' marks a miss ({misses} of {})",
+        "instructions counted by callgrind, one run each; bound = bounded parse / bare; ratio = extract / bare, target ≤ {TARGET}; '!' marks a miss ({misses} of {})",
         workloads.len()
     );
 }

@@ -111,7 +111,9 @@ fn main() {
         std::fs::write(path, typical.generate(0)).expect("write --dump file");
     }
     if let Some(dir) = &options.serve_only {
-        serve(&site, &typical, &base, dir);
+        let spec = PageSpec::sized(options.shapes[0], &options.serve_size)
+            .unwrap_or_else(|| panic!("--serve-size {}: not a known size", options.serve_size));
+        serve(&site, &spec, &base, dir, corpus.as_ref());
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -340,8 +342,15 @@ fn polite(site: &Site, base: &str) -> usize {
     usize::from(ratio > TYPICAL_COLD.ratio.unwrap_or(f64::MAX))
 }
 
-/// Serves the typical workload until killed, with a feeds.yaml for it in `dir`.
-fn serve(site: &Site, spec: &PageSpec, base: &str, dir: &std::path::Path) -> ! {
+/// Serves one workload (the first of `--shapes` at `--serve-size`) until killed, with a
+/// feeds.yaml for it in `dir`, and the corpus pages with one in `dir/corpus`.
+fn serve(
+    site: &Site,
+    spec: &PageSpec,
+    base: &str,
+    dir: &std::path::Path,
+    corpus: Option<&workload::corpus::Corpus>,
+) -> ! {
     load_pool(site, spec, POOL);
     let specs: Vec<FeedSpec> = (0..POOL)
         .map(|i| FeedSpec::generated(i, base, spec))
@@ -352,6 +361,19 @@ fn serve(site: &Site, spec: &PageSpec, base: &str, dir: &std::path::Path) -> ! {
         "serving until killed; profile the binary with: scrapefeed run --once --config {}",
         config_path.display()
     );
+    if let Some(corpus) = corpus {
+        let n = corpus.entries.len();
+        let specs: Vec<FeedSpec> = (0..POOL)
+            .map(|i| FeedSpec::corpus(i, i % n, &corpus.entries[i % n], base))
+            .collect();
+        let corpus_dir = dir.join("corpus");
+        std::fs::create_dir_all(&corpus_dir).expect("create the corpus directory");
+        let config_path = write_config(&corpus_dir, &specs, &Settings::default());
+        println!(
+            "and the corpus pages with: scrapefeed run --once --config {}",
+            config_path.display()
+        );
+    }
     loop {
         std::thread::park();
     }

@@ -35,6 +35,8 @@ pub struct Options {
     /// Only serve the typical workload, with a feeds.yaml for it in this directory (for
     /// profiling the binary with external tools).
     pub serve_only: Option<PathBuf>,
+    /// The page size `--serve-only` serves (`60k`, `400k`, `3m`).
+    pub serve_size: String,
 }
 
 fn list<T>(value: Option<String>, what: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
@@ -67,6 +69,7 @@ impl Options {
             sustained_minutes: 3,
             dump: None,
             serve_only: None,
+            serve_size: "400k".into(),
         };
         let mut args = std::env::args().skip(1);
         let number = |v: Option<String>, what: &str| -> u64 {
@@ -120,6 +123,9 @@ impl Options {
                 }
                 "--dump" => options.dump = args.next().map(PathBuf::from),
                 "--serve-only" => options.serve_only = args.next().map(PathBuf::from),
+                "--serve-size" => {
+                    options.serve_size = args.next().expect("--serve-size takes 60k, 400k or 3m");
+                }
                 _ => {}
             }
         }
