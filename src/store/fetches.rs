@@ -52,11 +52,11 @@ impl Store {
             .duration
             .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         let bytes = i64::try_from(fetch.bytes).unwrap_or(i64::MAX);
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO feeds (slug, fetch_ms, http_status) VALUES (?1, ?2, ?3)
              ON CONFLICT (slug) DO UPDATE SET fetch_ms = ?2, http_status = ?3",
-            params![slug, ms, fetch.status],
         )
+        .and_then(|mut statement| statement.execute(params![slug, ms, fetch.status]))
         .map_err(|e| self.sql_error(e))?;
         let mut add = tx
             .prepare_cached(

@@ -164,17 +164,13 @@ fn merge_in(tx: &Transaction, m: &Merge) -> rusqlite::Result<MergeOutcome> {
         }
     }
     let keep = i64::try_from(m.keep.as_secs()).unwrap_or(i64::MAX);
-    let expired = tx.execute(
-        "DELETE FROM items WHERE feed = ?1 AND last_seen < ?2",
-        params![m.slug, now.saturating_sub(keep)],
-    )?;
+    let expired = tx
+        .prepare_cached("DELETE FROM items WHERE feed = ?1 AND last_seen < ?2")?
+        .execute(params![m.slug, now.saturating_sub(keep)])?;
     let count = |tx: &Transaction| -> rusqlite::Result<usize> {
-        tx.query_row(
-            "SELECT COUNT(*) FROM items WHERE feed = ?1",
-            [m.slug],
-            |r| r.get::<_, i64>(0),
-        )
-        .map(|n| n as usize)
+        tx.prepare_cached("SELECT COUNT(*) FROM items WHERE feed = ?1")?
+            .query_row([m.slug], |r| r.get::<_, i64>(0))
+            .map(|n| n as usize)
     };
     let mut total = count(tx)?;
     let mut pruned = expired;
@@ -192,11 +188,8 @@ fn merge_in(tx: &Transaction, m: &Merge) -> rusqlite::Result<MergeOutcome> {
     let entries = entries(tx, m.slug, m.max_items)?;
     let digest = digest(m.meta, &entries);
     let previous: Option<(Option<String>, Option<i64>)> = tx
-        .query_row(
-            "SELECT digest, last_change FROM feeds WHERE slug = ?1",
-            [m.slug],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT digest, last_change FROM feeds WHERE slug = ?1")?
+        .query_row([m.slug], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (old_digest, old_change) = previous.unwrap_or((None, None));
     let changed = old_digest.as_deref() != Some(digest.as_str());
@@ -205,15 +198,15 @@ fn merge_in(tx: &Transaction, m: &Merge) -> rusqlite::Result<MergeOutcome> {
     } else {
         old_change.unwrap_or(now)
     };
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO feeds (slug, fingerprint, url, last_attempt, cards, last_change, digest, detected)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (slug) DO UPDATE SET fingerprint = ?2, url = ?3, last_attempt = ?4,
              cards = ?5, last_change = ?6, digest = ?7, detected = ?8",
-        params![
-            m.slug, m.fingerprint, m.url, now, m.cards as i64, last_change, digest, m.detected
-        ],
-    )?;
+    )?
+    .execute(params![
+        m.slug, m.fingerprint, m.url, now, m.cards as i64, last_change, digest, m.detected
+    ])?;
     Ok(MergeOutcome {
         new,
         updated,

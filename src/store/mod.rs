@@ -136,14 +136,15 @@ impl Store {
     pub fn feed(&self, slug: &str) -> Result<FeedRecord, StoreError> {
         let conn = self.conn();
         let record = conn
-            .query_row(
+            .prepare_cached(
                 "SELECT fingerprint, url, etag, last_modified, last_attempt, last_success, last_error,
                         last_error_at, failures, cards, last_change, digest, detected, published,
                         failing_since, short_runs, title, description, language, stale_reported,
                         (SELECT COUNT(*) FROM items WHERE items.feed = feeds.slug)
                  FROM feeds WHERE slug = ?1",
-                [slug],
-                |row| {
+            )
+            .and_then(|mut statement| {
+                statement.query_row([slug], |row| {
                     Ok(FeedRecord {
                         fingerprint: row.get(0)?,
                         url: row.get(1)?,
@@ -166,8 +167,8 @@ impl Store {
                         stale_since: time(row.get(19)?),
                         items: row.get::<_, i64>(20)? as usize,
                     })
-                },
-            )
+                })
+            })
             .optional()
             .map_err(|e| self.sql_error(e))?;
         Ok(record.unwrap_or_default())

@@ -111,13 +111,11 @@ impl Store {
     /// Notes that the feed's current failure streak went stale; true the first time
     /// only, so the news is told once per streak (a success clears it).
     pub fn report_stale(&self, slug: &str, at: DateTime<Utc>) -> Result<bool, StoreError> {
-        self.conn()
-            .execute(
-                "UPDATE feeds SET stale_reported = ?2 WHERE slug = ?1 AND stale_reported IS NULL",
-                params![slug, at.timestamp()],
-            )
-            .map(|changed| changed > 0)
-            .map_err(|e| self.sql_error(e))
+        self.changed(
+            "UPDATE feeds SET stale_reported = ?2 WHERE slug = ?1 AND stale_reported IS NULL",
+            params![slug, at.timestamp()],
+        )
+        .map(|changed| changed > 0)
     }
 
     /// Drops what a configuration change made stale: the HTTP validators when the
@@ -130,27 +128,28 @@ impl Store {
         fingerprint: &str,
         url: &str,
     ) -> Result<bool, StoreError> {
-        let conn = self.conn();
-        let validators = conn
-            .execute(
-                "UPDATE feeds SET etag = NULL, last_modified = NULL, fingerprint = ?2
-                 WHERE slug = ?1 AND fingerprint != ?2",
-                params![slug, fingerprint],
-            )
-            .map_err(|e| self.sql_error(e))?;
-        let detection = conn
-            .execute(
-                "UPDATE feeds SET detected = NULL, url = ?2 WHERE slug = ?1 AND url != ?2",
-                params![slug, url],
-            )
-            .map_err(|e| self.sql_error(e))?;
+        let validators = self.changed(
+            "UPDATE feeds SET etag = NULL, last_modified = NULL, fingerprint = ?2
+             WHERE slug = ?1 AND fingerprint != ?2",
+            params![slug, fingerprint],
+        )?;
+        let detection = self.changed(
+            "UPDATE feeds SET detected = NULL, url = ?2 WHERE slug = ?1 AND url != ?2",
+            params![slug, url],
+        )?;
         Ok(validators + detection > 0)
     }
 
     fn execute(&self, sql: &str, params: impl rusqlite::Params) -> Result<(), StoreError> {
+        self.changed(sql, params).map(drop)
+    }
+
+    /// Runs one statement (kept prepared: every refresh runs these) and returns how
+    /// many rows it changed.
+    fn changed(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize, StoreError> {
         self.conn()
-            .execute(sql, params)
-            .map(drop)
+            .prepare_cached(sql)
+            .and_then(|mut statement| statement.execute(params))
             .map_err(|e| self.sql_error(e))
     }
 }
