@@ -26,7 +26,16 @@ pub fn report(doc: &Html, page_url: &Url, fetched_at: DateTime<Utc>, budget: &Bu
     if !own_feeds.is_empty() {
         let _ = writeln!(out, "{}", page_feeds::describe(&own_feeds));
     }
-    let detection = detect::detect(doc, page_url, dates(fetched_at));
+    let detection = match detect::detect(doc, page_url, dates(fetched_at), budget) {
+        Ok(detection) => detection,
+        Err(e) => {
+            let _ = writeln!(
+                out,
+                "Detection stopped on {page_url}: page too complex: {e} (scrapefeed's bounds for one page)."
+            );
+            return out;
+        }
+    };
     if let Some(Declared { source, items }) = &detection.declared {
         let _ = writeln!(
             out,
@@ -91,9 +100,14 @@ pub fn report(doc: &Html, page_url: &Url, fetched_at: DateTime<Utc>, budget: &Bu
 }
 
 /// The entry `suggest` proposes for the page's best card candidate, with its
-/// selectors spelled out (`None` when no cards were found).
-pub fn best_entry(doc: &Html, page_url: &Url, fetched_at: DateTime<Utc>) -> Option<String> {
-    let detection = detect::detect(doc, page_url, dates(fetched_at));
+/// selectors spelled out (`None` when no cards were found, or `budget` ran out).
+pub fn best_entry(
+    doc: &Html,
+    page_url: &Url,
+    fetched_at: DateTime<Utc>,
+    budget: &Budget,
+) -> Option<String> {
+    let detection = detect::detect(doc, page_url, dates(fetched_at), budget).ok()?;
     detection
         .candidates
         .first()

@@ -21,6 +21,8 @@ mod daemon;
 mod detection_floor;
 #[path = "cli/detection_memory.rs"]
 mod detection_memory;
+#[path = "cli/detection_scale.rs"]
+mod detection_scale;
 #[path = "cli/detection_shapes.rs"]
 mod detection_shapes;
 #[path = "cli/error_items.rs"]

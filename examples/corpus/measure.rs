@@ -88,7 +88,8 @@ pub fn detection(dir: &Path, page: &SetPage) -> Score {
 /// Whether the entry `suggest` prints for the page gives exactly `one_line`.
 fn entry_matches(page: &set::Page, one_line: &[Item]) -> Result<(), String> {
     let doc = scrapefeed::extract::parse_document(&page.html);
-    let entry = scrapefeed::suggest::best_entry(&doc, &page.url, set::reading_time())
+    let budget = scrapefeed::extract::budget::Budget::page();
+    let entry = scrapefeed::suggest::best_entry(&doc, &page.url, set::reading_time(), &budget)
         .ok_or("suggest found no cards")?;
     let feed = scrapefeed::suggest::entry_feed(&entry)?;
     let pasted = set::extract(&feed, page).map_err(|e| format!("the entry fails: {e}"))?;

@@ -9,6 +9,7 @@ use scraper::{ElementRef, Html};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::budget::{Budget, Exhausted};
 use super::card_selector;
 use super::date::DateContext;
 use super::detect::{self, Candidate, Declared, DetectedFields, StructuredItem};
@@ -76,14 +77,15 @@ pub enum Found<'a> {
 }
 
 /// Uses the remembered choice while it holds, else detects (reading dates as
-/// `dates` says). A remembered choice below the confidence floor (stored before
-/// the floor existed) is detected afresh.
+/// `dates` says, within `budget`). A remembered choice below the confidence floor
+/// (stored before the floor existed) is detected afresh.
 pub fn find<'a>(
     doc: &'a Html,
     page_url: &Url,
     dates: DateContext<'_>,
     remembered: Option<&Choice>,
-) -> Option<Found<'a>> {
+    budget: &Budget,
+) -> Result<Option<Found<'a>>, Exhausted> {
     if let Some(Choice::Cards {
         items,
         fields,
@@ -101,16 +103,16 @@ pub fn find<'a>(
                 confidence: *confidence,
                 cards: *chosen_with,
             };
-            return Some(Found::Cards {
+            return Ok(Some(Found::Cards {
                 cards,
                 fields: Box::new(compile_fields(fields)),
                 choice,
-            });
+            }));
         }
         tracing::info!("the remembered cards `{items}` no longer match the page; detecting again");
     }
-    let detection = detect::detect(doc, page_url, dates);
-    match detection.declared {
+    let detection = detect::detect(doc, page_url, dates, budget)?;
+    Ok(match detection.declared {
         Some(Declared { source, items }) => Some(Found::Structured {
             items,
             choice: Choice::Structured {
@@ -121,7 +123,7 @@ pub fn find<'a>(
             .candidates
             .into_iter()
             .find_map(|candidate| cards_of(doc, candidate)),
-    }
+    })
 }
 
 fn cards_of(doc: &Html, candidate: Candidate) -> Option<Found<'_>> {

@@ -192,7 +192,9 @@ pub fn extract_document(
             let values = read_cards(cards, &feed.fields, &base, &check)?;
             (values, feed.fields.clone(), items.source.clone(), None)
         }
-        None => match auto::find(doc, page.url, dates, remembered) {
+        None => match auto::find(doc, page.url, dates, remembered, budget)
+            .map_err(|e| ExtractError::stopped(feed, page.url, e.into()))?
+        {
             None => {
                 return Err(ExtractError::NothingDetected {
                     feed: feed.slug.clone(),

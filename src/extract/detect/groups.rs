@@ -21,6 +21,7 @@ use super::dom::Dom;
 use super::headline::headline_score;
 use super::links::{Link, Links};
 use super::selector::{anchor_forms, run, simple_forms, stable_classes, tag_cost};
+use crate::extract::budget::{Budget, Exhausted};
 
 /// A candidate set of cards with the selector that matches exactly them.
 pub(crate) struct Group {
@@ -101,11 +102,7 @@ pub(crate) fn seed_chains(dom: &Dom<'_>, links: &Links) -> Vec<Vec<usize>> {
             if matches!(dom.nodes[p].tag, "body" | "html") {
                 break;
             }
-            let other = links
-                .in_range(p, dom.nodes[p].end)
-                .iter()
-                .any(|o| o.is_headline() && o.key != l.key);
-            if other {
+            if links.other_story(p, dom.nodes[p].end, &l.key) {
                 break;
             }
             chain.push(p);
@@ -165,8 +162,14 @@ fn selectors_for(dom: &Dom<'_>, e: usize, keys: &mut BTreeMap<String, f64>) {
     }
 }
 
-/// All candidate groups of the page, deduplicated by membership.
-pub(crate) fn candidate_groups(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Group> {
+/// All candidate groups of the page, deduplicated by membership; each selector
+/// run (a walk of the document) is one check of `budget`.
+pub(crate) fn candidate_groups(
+    doc: &Html,
+    dom: &Dom<'_>,
+    links: &Links,
+    budget: &Budget,
+) -> Result<Vec<Group>, Exhausted> {
     let chains = seed_chains(dom, links);
     let mut support: BTreeMap<String, (usize, f64)> = BTreeMap::new();
     for chain in &chains {
@@ -190,6 +193,7 @@ pub(crate) fn candidate_groups(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<
 
     let mut by_members: BTreeMap<Vec<usize>, (f64, String)> = BTreeMap::new();
     for (sel, _, cost) in ranked {
+        budget.check()?;
         let Some(members) = run(doc, dom, &sel) else {
             continue;
         };
@@ -198,23 +202,23 @@ pub(crate) fn candidate_groups(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<
         }
         offer(&mut by_members, members, sel, cost);
     }
-    for (members, sel, cost) in sibling_groups(doc, dom, &chains) {
+    for (members, sel, cost) in sibling_groups(doc, dom, &chains, budget)? {
         offer(&mut by_members, members, sel, cost);
     }
     let found: Vec<Vec<usize>> = by_members.keys().cloned().collect();
     for members in found {
-        for (lifted, sel, cost) in lifted_groups(doc, dom, &members, &by_members) {
+        for (lifted, sel, cost) in lifted_groups(doc, dom, &members, &by_members, budget)? {
             offer(&mut by_members, lifted, sel, cost);
         }
     }
-    by_members
+    Ok(by_members
         .into_iter()
         .map(|(members, (cost, selector))| Group {
             selector,
             cost,
             members,
         })
-        .collect()
+        .collect())
 }
 
 fn offer(
@@ -246,7 +250,8 @@ fn lifted_groups(
     dom: &Dom<'_>,
     members: &[usize],
     known: &BTreeMap<Vec<usize>, (f64, String)>,
-) -> Vec<(Vec<usize>, String, f64)> {
+    budget: &Budget,
+) -> Result<Vec<(Vec<usize>, String, f64)>, Exhausted> {
     let mut out = Vec::new();
     let mut level: Vec<usize> = members.to_vec();
     for _ in 0..3 {
@@ -254,14 +259,14 @@ fn lifted_groups(
         for &m in &level {
             match dom.nodes[m].parent {
                 Some(p) if !matches!(dom.nodes[p].tag, "body" | "html") => up.push(p),
-                _ => return out,
+                _ => return Ok(out),
             }
         }
         let mut sorted = up.clone();
         sorted.sort_unstable();
         sorted.dedup();
         if sorted.len() != up.len() || sorted.windows(2).any(|w| dom.contains(w[0], w[1])) {
-            return out;
+            return Ok(out);
         }
         if known.contains_key(&sorted) {
             level = sorted; // this level already has a verified selector
@@ -284,6 +289,7 @@ fn lifted_groups(
             .collect();
         ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.total_cmp(&b.2)).then(a.0.cmp(&b.0)));
         for (sel, _, cost) in ranked.into_iter().take(6) {
+            budget.check()?;
             if let Some(found) = run(doc, dom, &sel)
                 && found.len() >= 3
             {
@@ -292,7 +298,7 @@ fn lifted_groups(
         }
         level = sorted;
     }
-    out
+    Ok(out)
 }
 
 /// Same-tag siblings holding stories under one parent, for pages where no class
@@ -302,7 +308,8 @@ fn sibling_groups(
     doc: &Html,
     dom: &Dom<'_>,
     chains: &[Vec<usize>],
-) -> Vec<(Vec<usize>, String, f64)> {
+    budget: &Budget,
+) -> Result<Vec<(Vec<usize>, String, f64)>, Exhausted> {
     // parent -> tag -> children that are seed-chain elements
     let mut by_parent: BTreeMap<usize, BTreeMap<&str, BTreeSet<usize>>> = BTreeMap::new();
     for chain in chains {
@@ -328,6 +335,7 @@ fn sibling_groups(
                 continue;
             };
             let sel = format!("{path} > {tag}");
+            budget.check()?;
             let Some(found) = run(doc, dom, &sel) else {
                 continue;
             };
@@ -345,7 +353,7 @@ fn sibling_groups(
             }
         }
     }
-    out
+    Ok(out)
 }
 
 /// A selector that matches exactly element `i`: a named ancestor (id/class)
@@ -416,7 +424,7 @@ mod tests {
         assert_eq!(chains.len(), 3);
         let top = *chains[0].last().unwrap();
         assert_eq!(dom.nodes[top].tag, "div");
-        let groups = candidate_groups(&doc, &dom, &links);
+        let groups = candidate_groups(&doc, &dom, &links, &Budget::unlimited()).unwrap();
         assert!(
             groups
                 .iter()
@@ -435,7 +443,7 @@ mod tests {
         let url = Url::parse("https://e.com/").unwrap();
         let dom = Dom::for_tests(&doc, &url);
         let links = Links::new(&dom);
-        let groups = candidate_groups(&doc, &dom, &links);
+        let groups = candidate_groups(&doc, &dom, &links, &Budget::unlimited()).unwrap();
         assert!(
             groups
                 .iter()

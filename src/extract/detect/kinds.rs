@@ -12,7 +12,7 @@
 //! group by its purity, so the page's real list wins.
 
 use std::cell::OnceCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use scraper::Html;
 
@@ -21,6 +21,7 @@ use super::fields::{Titles, find_image};
 use super::groups::Group;
 use super::links::{Links, site_of};
 use super::refine;
+use crate::extract::budget::{Budget, Exhausted};
 
 /// A card's shape: its tag, the tag paths to its story link and its headline (any
 /// heading level), and whether it shows a picture. Featured items of one list (an
@@ -144,8 +145,7 @@ fn fitting(dom: &Dom<'_>, links: &Links, titles: &Titles, cards: &[usize]) -> Ve
 
 /// Groups of one kind of fitting card, carved out of `groups` (the best-scored
 /// candidates: carving every group of a large page would cost more than all the
-/// rest of detection); each with a selector matching exactly its cards. Groups
-/// whose members `known` already holds are not offered again.
+/// rest of detection); each with a selector matching exactly its cards.
 pub(crate) fn pure_groups(
     doc: &Html,
     dom: &Dom<'_>,
@@ -153,10 +153,11 @@ pub(crate) fn pure_groups(
     titles: &Titles,
     kinds: &Kinds,
     groups: &[&Group],
-    known: &BTreeSet<Vec<usize>>,
-) -> Vec<Group> {
+    budget: &Budget,
+) -> Result<Vec<Group>, Exhausted> {
     let mut out: Vec<Group> = Vec::new();
     for group in groups {
+        budget.check()?;
         let members = &group.members;
         let fits = fitting(dom, links, titles, members);
         let mut by_kind: BTreeMap<&Kind, Vec<usize>> = BTreeMap::new();
@@ -168,7 +169,7 @@ pub(crate) fn pure_groups(
         for wanted in by_kind.into_values() {
             if wanted.len() < 3
                 || wanted.len() == members.len()
-                || known.contains(&wanted)
+                || groups.iter().any(|g| g.members == wanted)
                 || out.iter().any(|g| g.members == wanted)
             {
                 continue;
@@ -184,5 +185,5 @@ pub(crate) fn pure_groups(
             }
         }
     }
-    out
+    Ok(out)
 }

@@ -34,6 +34,7 @@ use scraper::Html;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::extract::budget::{Budget, Exhausted};
 use crate::extract::date::DateContext;
 use dom::Dom;
 use links::Links;
@@ -117,10 +118,17 @@ const RICH_POOL: usize = 40;
 /// Detects the page's article list: structured data when it is present and
 /// describes the page's links, else structural card candidates. `dates` is how
 /// the feed reads dates (its time zone and format): a card's date counts only
-/// when extraction will understand it.
-pub fn detect(doc: &Html, page_url: &Url, dates: DateContext<'_>) -> Detection {
+/// when extraction will understand it. Stops when `budget` runs out (checked
+/// per selector run and per group scored).
+pub fn detect(
+    doc: &Html,
+    page_url: &Url,
+    dates: DateContext<'_>,
+    budget: &Budget,
+) -> Result<Detection, Exhausted> {
     let (dom, links) = prepare(doc, page_url, dates);
-    let ranked = rank(doc, &dom, &links);
+    budget.check()?;
+    let ranked = rank(doc, &dom, &links, budget)?;
     let declared = structured::find(&dom, &links).filter(|found| {
         // Declared data wins unless a confident visible list is clearly
         // larger, the declared items are mostly not linked from the page, or
@@ -139,13 +147,13 @@ pub fn detect(doc: &Html, page_url: &Url, dates: DateContext<'_>) -> Detection {
         });
         !thin
     });
-    Detection {
+    Ok(Detection {
         declared: declared.map(|found| Declared {
             source: found.source,
             items: found.items,
         }),
         candidates: ranked.into_iter().map(|r| r.candidate).collect(),
-    }
+    })
 }
 
 /// Indexes the document and its links, then settles page regions.
@@ -168,22 +176,30 @@ struct Ranked {
     keys: BTreeSet<String>,
 }
 
-fn rank(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Ranked> {
+fn rank(
+    doc: &Html,
+    dom: &Dom<'_>,
+    links: &Links,
+    budget: &Budget,
+) -> Result<Vec<Ranked>, Exhausted> {
     let titles = fields::Titles::new(dom);
     let kinds = kinds::Kinds::new(dom);
-    let mut groups = groups::candidate_groups(doc, dom, links);
+    let mut groups = groups::candidate_groups(doc, dom, links, budget)?;
 
     // Quick pass over every group; the best few are split by card kind (the
-    // pieces join the pool); then the full pass on the best few.
-    let quick_score = |groups: &[groups::Group], from: usize| -> Vec<(f64, usize)> {
-        groups[from..]
-            .iter()
-            .enumerate()
-            .filter_map(|(k, g)| {
-                score::score_group(dom, links, &titles, &kinds, &g.members, false)
-                    .map(|s| (s.score, from + k))
-            })
-            .collect()
+    // pieces join the pool); then the full pass on the best few. Every group
+    // scored is one check of the budget.
+    let quick_score = |groups: &[groups::Group],
+                       from: usize|
+     -> Result<Vec<(f64, usize)>, Exhausted> {
+        let mut out = Vec::new();
+        for (k, g) in groups.iter().enumerate().skip(from) {
+            budget.check()?;
+            if let Some(s) = score::score_group(dom, links, &titles, &kinds, &g.members, false) {
+                out.push((s.score, k));
+            }
+        }
+        Ok(out)
     };
     let best_first = |quick: &mut Vec<(f64, usize)>, groups: &[groups::Group]| {
         quick.sort_by(|a, b| {
@@ -192,23 +208,24 @@ fn rank(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Ranked> {
         });
         quick.truncate(RICH_POOL);
     };
-    let mut quick = quick_score(&groups, 0);
+    let mut quick = quick_score(&groups, 0)?;
     best_first(&mut quick, &groups);
-    let known: BTreeSet<Vec<usize>> = groups.iter().map(|g| g.members.clone()).collect();
     let best: Vec<&groups::Group> = quick.iter().map(|&(_, k)| &groups[k]).collect();
-    let carved = kinds::pure_groups(doc, dom, links, &titles, &kinds, &best, &known);
+    let mut carved = kinds::pure_groups(doc, dom, links, &titles, &kinds, &best, budget)?;
+    let known: BTreeSet<&[usize]> = groups.iter().map(|g| g.members.as_slice()).collect();
+    carved.retain(|g| !known.contains(g.members.as_slice()));
     let from = groups.len();
     groups.extend(carved);
-    quick.extend(quick_score(&groups, from));
+    quick.extend(quick_score(&groups, from)?);
     best_first(&mut quick, &groups);
 
-    let mut full: Vec<(usize, score::GroupScore)> = quick
-        .iter()
-        .filter_map(|&(_, k)| {
-            score::score_group(dom, links, &titles, &kinds, &groups[k].members, true)
-                .map(|s| (k, s))
-        })
-        .collect();
+    let mut full: Vec<(usize, score::GroupScore)> = Vec::new();
+    for &(_, k) in &quick {
+        budget.check()?;
+        if let Some(s) = score::score_group(dom, links, &titles, &kinds, &groups[k].members, true) {
+            full.push((k, s));
+        }
+    }
     full.sort_by(|a, b| {
         b.1.score
             .total_cmp(&a.1.score)
@@ -230,6 +247,7 @@ fn rank(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Ranked> {
 
     kept.iter()
         .map(|(k, s, set)| {
+            budget.check()?;
             let g = &groups[*k];
             // A rival is a candidate about other stories: subsets of this
             // candidate (one column of the same list) do not compete with it.
@@ -243,7 +261,7 @@ fn rank(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Ranked> {
                 })
                 .map(|(_, o, _)| o.score)
                 .fold(0.0_f64, f64::max);
-            Ranked {
+            Ok(Ranked {
                 candidate: Candidate {
                     items: g.selector.clone(),
                     fields: rules::detect_fields(dom, links, &titles, &g.members),
@@ -253,7 +271,7 @@ fn rank(doc: &Html, dom: &Dom<'_>, links: &Links) -> Vec<Ranked> {
                     reasons: s.reasons.clone(),
                 },
                 keys: set.clone(),
-            }
+            })
         })
         .collect()
 }

@@ -55,6 +55,9 @@ impl Field {
     }
 }
 
+/// Cards that must show a byline before an author rule is looked for.
+const MIN_AUTHORS: usize = 2;
+
 /// Share of the wanted values a rule must give to be used at all.
 const MIN_AGREEMENT: f64 = 0.6;
 
@@ -151,8 +154,10 @@ pub(crate) fn detect_fields(
         .iter()
         .map(|s| s.and_then(|s| find_author(dom, s).map(|a| (s, a))))
         .collect();
+    // A byline is marked as one (a class, `<address>`, a profile link), so a few
+    // cards showing one are enough: the rule reads nothing on the others.
     let found = authors_in.iter().flatten().count() + authors_sib.iter().flatten().count();
-    let author = if found * 3 >= cards.len() {
+    let author = if found >= MIN_AUTHORS {
         let at: Vec<Option<usize>> = authors_in
             .iter()
             .zip(&authors_sib)
@@ -320,15 +325,21 @@ impl Checker<'_, '_> {
     }
 
     /// Cards where the rule gives the wanted value, less half of those where it
-    /// gives another one.
+    /// gives another one. An author found where the card shows no byline is
+    /// another one too (a rule reading bylines on a few cards must not read
+    /// something else on the rest).
     fn agreement(&self, field: Field, rule: Option<&FieldRule>, wanted: &[Option<Value>]) -> f64 {
         let mut score = 0.0;
         for (&c, want) in self.cards.iter().zip(wanted) {
-            let Some(want) = want else { continue };
-            match self.read(field, c, rule) {
-                Some(got) if same(&got, want) => score += 1.0,
-                Some(_) => score -= 0.5,
-                None => {}
+            let got = match (want, field) {
+                (None, Field::Author) => self.read(field, c, rule),
+                (None, _) => continue,
+                (Some(_), _) => self.read(field, c, rule),
+            };
+            match (got, want) {
+                (Some(got), Some(want)) if same(&got, want) => score += 1.0,
+                (Some(_), _) => score -= 0.5,
+                (None, _) => {}
             }
         }
         score

@@ -10,6 +10,7 @@ use url::Url;
 
 use super::{Candidate, Detection, detect};
 use crate::config::Feed;
+use crate::extract::budget::Budget;
 use crate::extract::date::DateContext;
 use crate::extract::{Extraction, PageInfo, extract_document, parse_document};
 use crate::item::Item;
@@ -31,7 +32,13 @@ fn dates() -> DateContext<'static> {
 }
 
 fn detection(html: &str, page: &str) -> Detection {
-    detect(&parse_document(html), &url(page), dates())
+    detect(
+        &parse_document(html),
+        &url(page),
+        dates(),
+        &Budget::unlimited(),
+    )
+    .unwrap()
 }
 
 /// The best card candidate (the rules `suggest` prints) and the items of the
@@ -353,8 +360,8 @@ fn detection_is_deterministic() {
     html.push_str("</body></html>");
     let doc = parse_document(&html);
     let u = url("https://blog.example.com/");
-    let a = detect(&doc, &u, dates());
-    let b = detect(&doc, &u, dates());
+    let a = detect(&doc, &u, dates(), &Budget::unlimited()).unwrap();
+    let b = detect(&doc, &u, dates(), &Budget::unlimited()).unwrap();
     assert_eq!(a, b);
     let c = detection(&html, "https://blog.example.com/");
     assert_eq!(
@@ -476,4 +483,33 @@ fn empty_and_script_only_pages() {
         items[1].date,
         Some(Utc.with_ymd_and_hms(2024, 1, 2, 0, 0, 0).unwrap())
     );
+}
+
+#[test]
+fn bylines_on_a_few_cards_are_kept() {
+    // Ten teasers; two show a byline (features, as on a magazine front page).
+    let mut html = String::from("<html><body><main><ul class='teasers'>");
+    for (k, h) in HEADLINES.iter().take(10).enumerate() {
+        let byline = match k {
+            2 => "<span class='byline'>Jane Doe</span>",
+            6 => "<span class='byline'>Sam Lee / Lisbon</span>",
+            _ => "",
+        };
+        html.push_str(&format!(
+            "<li class='teaser'><a href='/news/{}'><h3>{h}</h3>{byline}</a></li>",
+            slug(h)
+        ));
+    }
+    html.push_str("</ul></main></body></html>");
+    let (candidate, items) = best(&html, "https://paper.example.com/");
+    assert_eq!(
+        candidate.fields.author.as_deref(),
+        Some("span.byline"),
+        "{candidate:?}"
+    );
+    let authors: Vec<Option<&str>> = items.iter().map(|i| i.author.as_deref()).collect();
+    let mut want = vec![None; 10];
+    want[2] = Some("Jane Doe");
+    want[6] = Some("Sam Lee / Lisbon");
+    assert_eq!(authors, want);
 }
