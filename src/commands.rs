@@ -128,6 +128,8 @@ pub async fn run_once(config: Config, only: &[String]) -> anyhow::Result<u8> {
     crate::publish::file::remove_stale_temp_files(&config.settings.output_dir)
         .with_context(|| format!("cleaning {}", config.settings.output_dir.display()))?;
     let ctx = Context::new(Arc::new(config), store)?;
+    // The configuration's load peak goes back before the pass adds its own.
+    crate::daemon::memory::release_freed_memory();
     let reports = pass::run_pass(&ctx, only).await;
     let mut failed = 0;
     let mut stale = 0;

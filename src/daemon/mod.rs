@@ -7,7 +7,7 @@
 //! a `Control`, so tests drive the daemon without sending any.
 
 pub mod clock;
-mod memory;
+pub(crate) mod memory;
 pub mod notify;
 pub mod plan;
 pub mod reload;
@@ -37,8 +37,22 @@ const MAX_SLEEP: Duration = Duration::from_secs(60);
 /// How often feeds.yaml is checked for changes.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
 /// How long after a refresh finishes the index page and OPML list are written, so
-/// refreshes finishing together cause one write.
+/// refreshes finishing together cause one write — per thousand configured feeds (see
+/// [`site_delay`]).
 const SITE_DELAY: Duration = Duration::from_secs(1);
+/// The longest the index page and OPML list wait after a refresh.
+const MAX_SITE_DELAY: Duration = Duration::from_secs(30);
+
+/// The wait before the index page and OPML list are written: one second, and one more
+/// per thousand feeds. Each write reads every feed's record and looks at every feed's
+/// files, so with 10,000 feeds refreshing every half hour (five refreshes a second) a
+/// one-second wait would rebuild the whole index every second.
+fn site_delay(feeds: usize) -> Duration {
+    let thousands = u32::try_from(feeds / 1000).unwrap_or(u32::MAX);
+    SITE_DELAY
+        .saturating_mul(thousands.saturating_add(1))
+        .min(MAX_SITE_DELAY)
+}
 
 /// How the outside world steers the daemon.
 #[derive(Debug, Clone, Default)]
@@ -106,7 +120,7 @@ struct Daemon {
     failing: HashMap<String, String>,
     clock: Arc<dyn Clock>,
     /// When the index page and OPML list are next written (after refreshes finish
-    /// or the configuration changes; coalesced by `SITE_DELAY`).
+    /// or the configuration changes; coalesced by [`site_delay`]).
     site_due: Option<tokio::time::Instant>,
 }
 
@@ -254,8 +268,9 @@ impl Daemon {
 
     /// Asks for the index page and OPML list to be written shortly.
     fn site_soon(&mut self) {
+        let delay = site_delay(self.config.feeds.len());
         self.site_due
-            .get_or_insert_with(|| tokio::time::Instant::now() + SITE_DELAY);
+            .get_or_insert_with(|| tokio::time::Instant::now() + delay);
     }
 
     fn status_line(&self) -> String {
@@ -425,6 +440,16 @@ fn log_report(report: &Report, next: Option<DateTime<Utc>>) {
 mod tests {
     use super::*;
     use crate::daemon::clock::SystemClock;
+
+    #[test]
+    fn the_site_waits_longer_the_more_feeds_each_write_reads() {
+        assert_eq!(site_delay(1), Duration::from_secs(1));
+        assert_eq!(site_delay(999), Duration::from_secs(1));
+        assert_eq!(site_delay(2_500), Duration::from_secs(3));
+        assert_eq!(site_delay(10_000), Duration::from_secs(11));
+        assert_eq!(site_delay(1_000_000), MAX_SITE_DELAY);
+        assert_eq!(site_delay(usize::MAX), MAX_SITE_DELAY);
+    }
 
     fn daemon(yaml: &str, dir: &Path) -> Daemon {
         let config = config::parse(yaml, &dir.join("feeds.yaml")).unwrap();
