@@ -343,6 +343,44 @@ def french_dates(origin):
     return page("Actualités – La Gazette du Lac", "\n".join(body), lang="fr"), expected
 
 
+def link_blog(origin):
+    """A link blog: link posts (a "Linked by" column with the permalink, the title
+    linking another site) interleaved with the author's own articles (a title
+    linking the article, a picture), all `div.post` in one column."""
+    titles = headlines_en(12, 4)
+    start = datetime(2025, 4, 9, 15, 20, tzinfo=timezone.utc)
+    posts = []
+    expected = []
+    for k, h in enumerate(titles):
+        when = start - timedelta(hours=7 * k)
+        stamp = f"{when:%B} {when.day}, {when.year} {when:%H:%M} UTC"
+        if k % 3 == 2:
+            link = f"/post/{when:%Y/%m}/{slug(h, 1100 + k)}/"
+            posts.append(
+                f'<div class="post"><h1><a href="{link}">{escape(h)}</a></h1>'
+                f'<p class="dateline"><a href="{link}">{stamp}</a> by Alex Reed</p>'
+                f'<img src="/images/{k}.jpg" width="640" height="360" alt="">'
+                f'<p>A longer piece of our own, with the details and the background the news left out.</p></div>'
+            )
+        else:
+            link = f"https://news-{k}.example.net/{when:%Y/%m}/{slug(h, 1100 + k)}"
+            permalink = f"/link/{when:%Y/%m}/{slug(h, 1100 + k)}/"
+            posts.append(
+                f'<div class="post"><div class="linked"><div class="column1"><h3>Linked by Alex Reed</h3>'
+                f'<p class="dateline"><a href="{permalink}">{stamp}</a></p></div>'
+                f'<div class="column2"><h1><a href="{link}">{escape(h)}</a></h1>'
+                f'<p>Worth reading: a short comment on why this matters, with a quote from the piece.</p></div></div></div>'
+            )
+        expected.append(item(h, link if link.startswith("http") else origin + link, when.isoformat()))
+    body = [
+        '<div class="header"><a href="/">Four Shades</a> <a href="/about/">About</a> <a href="/podcast/">Podcast</a></div>',
+        '<div class="main">' + '<hr class="separator">'.join(posts) + "</div>",
+        '<div class="sidebar"><h4>Sponsor</h4><p><a href="/subscribe/">Subscribe</a></p></div>',
+        footer(),
+    ]
+    return page("Four Shades", "\n".join(body), lang="en"), expected
+
+
 PAGES = [
     ("front-mixed-kinds", "https://www.tagesblatt.example/", front_mixed_kinds,
      "front page: lead stories, a teaser grid and a compact list, all article.teaser; the grid is the list"),
@@ -358,6 +396,8 @@ PAGES = [
      "blog grouped by day: the date is the day's heading, outside the cards"),
     ("french-dates", "https://gazette-du-lac.example/actualites/", french_dates,
      "French written dates in a meta line, author links"),
+    ("link-blog", "https://fourshades.example/", link_blog,
+     "link posts (off-site title links) interleaved with own articles, one div.post list"),
 ]
 
 

@@ -77,8 +77,53 @@ fn kind_of(dom: &Dom<'_>, links: &Links, titles: &Titles, card: usize) -> Option
     ))
 }
 
-/// How much a group is one list: 1 when its cards are (nearly) all of one kind;
-/// less when another kind holds a good share of them (two lists in one selector).
+/// The kind of list each card is in: the most common kind among the group's
+/// cards under the same parent. Cards of other shapes interleaved with a list's
+/// (a blog's link posts among its articles, a featured teaser) are variants of
+/// that list; a kind that fills a block of its own (a lead-story stage, a compact
+/// "more news" box) is a list of its own. `None` for a card without a story link.
+fn list_kinds<'k>(
+    dom: &Dom<'_>,
+    links: &Links,
+    titles: &Titles,
+    kinds: &'k Kinds,
+    cards: &[usize],
+) -> Vec<Option<&'k Kind>> {
+    let own: Vec<Option<&Kind>> = cards
+        .iter()
+        .map(|&c| kinds.get(dom, links, titles, c))
+        .collect();
+    let mut by_parent: BTreeMap<Option<usize>, BTreeMap<&Kind, usize>> = BTreeMap::new();
+    for (&c, k) in cards.iter().zip(&own) {
+        if let Some(k) = k {
+            *by_parent
+                .entry(dom.nodes[c].parent)
+                .or_default()
+                .entry(k)
+                .or_default() += 1;
+        }
+    }
+    let dominant: BTreeMap<Option<usize>, &Kind> = by_parent
+        .into_iter()
+        .filter_map(|(p, counts)| {
+            // The most common kind; of equals, the first in kind order.
+            let top = counts.values().copied().max()?;
+            counts
+                .into_iter()
+                .find(|&(_, n)| n == top)
+                .map(|(k, _)| (p, k))
+        })
+        .collect();
+    cards
+        .iter()
+        .zip(own)
+        .map(|(&c, k)| k.and(dominant.get(&dom.nodes[c].parent).copied()))
+        .collect()
+}
+
+/// How much a group is one list: 1 when its cards are (nearly) all in lists of
+/// one kind; less when another kind of list holds a good share of them (two
+/// lists in one selector).
 pub(crate) fn purity(
     dom: &Dom<'_>,
     links: &Links,
@@ -87,10 +132,11 @@ pub(crate) fn purity(
     cards: &[usize],
 ) -> f64 {
     let mut counts: BTreeMap<&Kind, usize> = BTreeMap::new();
-    for &c in cards {
-        if let Some(k) = kinds.get(dom, links, titles, c) {
-            *counts.entry(k).or_default() += 1;
-        }
+    for k in list_kinds(dom, links, titles, kinds, cards)
+        .into_iter()
+        .flatten()
+    {
+        *counts.entry(k).or_default() += 1;
     }
     let total: usize = counts.values().sum();
     let top = counts.values().copied().max().unwrap_or(0);
@@ -160,9 +206,10 @@ pub(crate) fn pure_groups(
         budget.check()?;
         let members = &group.members;
         let fits = fitting(dom, links, titles, members);
+        let lists = list_kinds(dom, links, titles, kinds, members);
         let mut by_kind: BTreeMap<&Kind, Vec<usize>> = BTreeMap::new();
-        for (&m, fit) in members.iter().zip(fits) {
-            if fit && let Some(k) = kinds.get(dom, links, titles, m) {
+        for ((&m, fit), k) in members.iter().zip(fits).zip(lists) {
+            if fit && let Some(k) = k {
                 by_kind.entry(k).or_default().push(m);
             }
         }
