@@ -11,8 +11,8 @@
 //! with a selector that matches exactly them (`refine`); scoring then weighs a mixed
 //! group by its purity, so the page's real list wins.
 
-use std::cell::OnceCell;
-use std::collections::BTreeMap;
+use std::cell::{OnceCell, RefCell};
+use std::collections::{BTreeMap, HashMap};
 
 use scraper::Html;
 
@@ -26,30 +26,36 @@ use crate::extract::budget::{Budget, Exhausted};
 /// A card's shape: its tag, the tag paths to its story link and its headline (any
 /// heading level), and whether it shows a picture. Featured items of one list (an
 /// `h2` among `h3`s) and items with or without a teaser are of its kind; a
-/// title-only list beside a grid of picture teasers is not.
-pub(crate) type Kind = String;
+/// title-only list beside a grid of picture teasers is not. Interned: the number
+/// of the shape among the page's shapes, in the order they were first met.
+pub(crate) type Kind = u32;
 
 /// Each card's kind, worked out once.
 pub(crate) struct Kinds {
     cells: Vec<OnceCell<Option<Kind>>>,
+    shapes: RefCell<HashMap<String, Kind>>,
 }
 
 impl Kinds {
     pub fn new(dom: &Dom<'_>) -> Kinds {
         Kinds {
             cells: (0..dom.nodes.len()).map(|_| OnceCell::new()).collect(),
+            shapes: RefCell::new(HashMap::new()),
         }
     }
 
     /// The shape of `card`; `None` without a story link.
-    pub fn get(&self, dom: &Dom<'_>, links: &Links, titles: &Titles, card: usize) -> Option<&Kind> {
-        self.cells[card]
-            .get_or_init(|| kind_of(dom, links, titles, card))
-            .as_ref()
+    pub fn get(&self, dom: &Dom<'_>, links: &Links, titles: &Titles, card: usize) -> Option<Kind> {
+        *self.cells[card].get_or_init(|| {
+            let shape = shape_of(dom, links, titles, card)?;
+            let mut shapes = self.shapes.borrow_mut();
+            let next = Kind::try_from(shapes.len()).unwrap_or(Kind::MAX);
+            Some(*shapes.entry(shape).or_insert(next))
+        })
     }
 }
 
-fn kind_of(dom: &Dom<'_>, links: &Links, titles: &Titles, card: usize) -> Option<Kind> {
+fn shape_of(dom: &Dom<'_>, links: &Links, titles: &Titles, card: usize) -> Option<String> {
     let info = titles.get(dom, links, card);
     let link = links.all[info.primary?].node;
     let heading_level = |path: String| {
@@ -82,20 +88,20 @@ fn kind_of(dom: &Dom<'_>, links: &Links, titles: &Titles, card: usize) -> Option
 /// (a blog's link posts among its articles, a featured teaser) are variants of
 /// that list; a kind that fills a block of its own (a lead-story stage, a compact
 /// "more news" box) is a list of its own. `None` for a card without a story link.
-fn list_kinds<'k>(
+fn list_kinds(
     dom: &Dom<'_>,
     links: &Links,
     titles: &Titles,
-    kinds: &'k Kinds,
+    kinds: &Kinds,
     cards: &[usize],
-) -> Vec<Option<&'k Kind>> {
-    let own: Vec<Option<&Kind>> = cards
+) -> Vec<Option<Kind>> {
+    let own: Vec<Option<Kind>> = cards
         .iter()
         .map(|&c| kinds.get(dom, links, titles, c))
         .collect();
-    let mut by_parent: BTreeMap<Option<usize>, BTreeMap<&Kind, usize>> = BTreeMap::new();
+    let mut by_parent: HashMap<Option<usize>, BTreeMap<Kind, usize>> = HashMap::new();
     for (&c, k) in cards.iter().zip(&own) {
-        if let Some(k) = k {
+        if let Some(k) = *k {
             *by_parent
                 .entry(dom.nodes[c].parent)
                 .or_default()
@@ -103,7 +109,7 @@ fn list_kinds<'k>(
                 .or_default() += 1;
         }
     }
-    let dominant: BTreeMap<Option<usize>, &Kind> = by_parent
+    let dominant: HashMap<Option<usize>, Kind> = by_parent
         .into_iter()
         .filter_map(|(p, counts)| {
             // The most common kind; of equals, the first in kind order.
@@ -131,7 +137,7 @@ pub(crate) fn purity(
     kinds: &Kinds,
     cards: &[usize],
 ) -> f64 {
-    let mut counts: BTreeMap<&Kind, usize> = BTreeMap::new();
+    let mut counts: BTreeMap<Kind, usize> = BTreeMap::new();
     for k in list_kinds(dom, links, titles, kinds, cards)
         .into_iter()
         .flatten()
@@ -207,7 +213,7 @@ pub(crate) fn pure_groups(
         let members = &group.members;
         let fits = fitting(dom, links, titles, members);
         let lists = list_kinds(dom, links, titles, kinds, members);
-        let mut by_kind: BTreeMap<&Kind, Vec<usize>> = BTreeMap::new();
+        let mut by_kind: BTreeMap<Kind, Vec<usize>> = BTreeMap::new();
         for ((&m, fit), k) in members.iter().zip(fits).zip(lists) {
             if fit && let Some(k) = k {
                 by_kind.entry(k).or_default().push(m);
