@@ -99,10 +99,6 @@ impl Rules {
         let robot = match (&self.robot, reachable, self.record.status) {
             (Some(robot), true, 200..=299) | (Some(robot), false, _) => Some(robot),
             (None, false, _) => {
-                let why = match (&self.record.error, self.record.status) {
-                    (Some(error), _) => error.clone(),
-                    (None, status) => format!("HTTP {status}"),
-                };
                 let again = if self.record.expires_at > self.record.fetched_at {
                     format!(
                         "asking again after {}",
@@ -111,9 +107,19 @@ impl Rules {
                 } else {
                     "asking again next time".to_owned()
                 };
-                return Verdict::Disallowed(format!(
-                    "{robots_url} is unreachable ({why}); RFC 9309 says to stay away until it answers ({again}), or set `robots_txt: false` on the feed"
-                ));
+                // No answer at all (DNS, refused, timed out) is the site's, not its
+                // robots.txt's: the page would get none either, and `robots_txt: false`
+                // would not help.
+                return Verdict::Disallowed(match &self.record.error {
+                    Some(error) => format!(
+                        "{} does not answer ({error}): not even {robots_url} could be fetched, so nothing was ({again})",
+                        self.record.origin
+                    ),
+                    None => format!(
+                        "{robots_url} is unreachable (HTTP {}); RFC 9309 says to stay away until it answers ({again}), or set `robots_txt: false` on the feed",
+                        self.record.status
+                    ),
+                });
             }
             _ => None,
         };
@@ -369,10 +375,16 @@ mod tests {
             Err("timed out".into()),
             now(),
         );
-        assert!(matches!(
-            Rules::new(silent).verdict(&url("/x")),
-            Verdict::Disallowed(_)
-        ));
+        let Verdict::Disallowed(why) = Rules::new(silent).verdict(&url("/x")) else {
+            panic!("no answer disallows");
+        };
+        // The site does not answer at all: said as such, without the robots_txt hint.
+        assert!(
+            why.starts_with("https://news.example:443 does not answer (timed out)"),
+            "{why}"
+        );
+        assert!(!why.contains("robots_txt: false"), "{why}");
+        assert!(why.contains("asking again next time"), "{why}");
     }
 
     #[test]
