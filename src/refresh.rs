@@ -233,7 +233,7 @@ fn record(
     let newly_stale = store.report_stale(&feed.slug, now)?;
     let mut told = Vec::new();
     if feed.error_items {
-        let record = store.feed(&feed.slug)?;
+        // Newly stale, the record was read before `report_stale` set the time: now.
         let error = error_item::entry(feed, &streak, record.stale_since.unwrap_or(now));
         let entries = store.entries(&feed.slug, feed.max_items)?;
         if let Some((published, digest)) =
